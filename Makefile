@@ -13,13 +13,14 @@ PYTHON ?= $(shell for p in python3.12 python3.13 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { echo $$p; break; }; done)
 
-.PHONY: help install install-dev run serve test lint format migrations-check check-deploy worker superuser lock messages messages-check clean
+.PHONY: help install install-dev run serve test lint format migrations-check check-deploy worker superuser lock messages messages-check clean bench
 
 help:
 	@echo "make run        install, migrate, load demo data and serve on http://$(HOST):$(PORT)"
 	@echo "make test       install dev dependencies and run the whole test suite"
 	@echo "make lint       ruff check + ruff format --check + makemigrations --check"
 	@echo "make worker     Celery worker and beat against REDIS_URL"
+	@echo "make bench      images/second through the image pipeline (and a worker, with REDIS_URL)"
 	@echo "make superuser  create an admin account"
 	@echo "make lock       re-pin requirements*.txt from pyproject.toml"
 	@echo "make messages   update and compile translations (needs gettext)"
@@ -67,6 +68,10 @@ lint: install-dev
 migrations-check: install-dev
 	DJANGO_DEBUG=1 $(MANAGE) makemigrations --check --dry-run
 
+# Not a test: prints images/second for a 12 MP phone photo (tests/benchmarks/bench_images.py).
+bench: install-dev
+	$(PY) tests/benchmarks/bench_images.py $(BENCH_ARGS)
+
 check-deploy: install
 	DJANGO_DEBUG=0 DJANGO_HTTPS=1 DJANGO_ALLOWED_HOSTS=shop.example.com EMAIL_URL=$${EMAIL_URL:-smtp://smtp.example.com} \
 	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-check-deploy-only-$$(printf 'x%.0s' {1..60})} \
@@ -89,7 +94,7 @@ lock: install-dev
 	$(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links --extra dev -o requirements-dev.txt pyproject.toml
 
 messages: install-dev
-	DJANGO_DEBUG=1 $(MANAGE) makemessages --locale zh_Hans --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*'
+	DJANGO_DEBUG=1 $(MANAGE) makemessages --locale zh_Hans --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*' --ignore 'tests/*'
 	DJANGO_DEBUG=1 $(MANAGE) compilemessages --ignore '.venv/*'
 
 # Every string in the code is in locale/, translated, not fuzzy, and the .mo is compiled from it.

@@ -131,3 +131,29 @@ def get_mailers(name: str) -> dict:
             "timeout": 10,
         }
     return {"default": mailer}
+
+
+def get_site_url(name: str, *, debug: bool, https: bool, hosts: list[str]) -> str:
+    """The site's public address, e.g. ``https://shop.example.com``, for links in mail.
+
+    Unset: ``http://127.0.0.1:8000`` in debug (``make run``), else the scheme from HTTPS and the
+    first of ``DJANGO_ALLOWED_HOSTS`` (a wildcard host cannot be linked to: set the variable).
+    """
+    url = get_str(name)
+    if not url:
+        host = hosts[0] if hosts else ""
+        if debug or not host:
+            return "http://127.0.0.1:8000"
+        if host == "*" or host.startswith("."):
+            raise ImproperlyConfigured(
+                f"{name} is not set and DJANGO_ALLOWED_HOSTS starts with the wildcard {host!r}; "
+                "set it to the site's public address, e.g. https://shop.example.com."
+            )
+        return f"{'https' if https else 'http'}://{host}"
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ImproperlyConfigured(
+            f"{name} must be an http:// or https:// address such as https://shop.example.com; "
+            f"got {url!r}."
+        )
+    return url.rstrip("/")

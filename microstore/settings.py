@@ -24,7 +24,9 @@ CSRF_TRUSTED_ORIGINS = env.get_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "microstore.accounts",
+    "microstore.notifications",
     "microstore",
+    "microstore.images",
     "shops",
     "catalog",
     "orders",
@@ -73,6 +75,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "microstore.notifications.context_processors.notifications",
             ],
         },
     },
@@ -115,11 +118,25 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60, "socket_connect_timeout": 2}
+# A request that enqueues while the broker is down must not hang: give up on publishing
+# quickly. Nothing is lost, because what matters is an outbox row swept by beat.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "microstore.tasks.clear_expired_sessions",
         "schedule": crontab(hour=4, minute=17),
+    },
+    # The outbox: mail whose task was lost (broker down, worker died) is sent from here.
+    "sweep-outgoing-email": {
+        "task": "microstore.notifications.tasks.sweep_outgoing_email",
+        "schedule": 60.0,
     },
 }
 
@@ -169,6 +186,7 @@ STATIC_ROOT = Path(env.get_str("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.get_str("MEDIA_ROOT") or BASE_DIR / "media")
+PRIVATE_MEDIA_ROOT = Path(env.get_str("PRIVATE_MEDIA_ROOT") or BASE_DIR / "private-media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -176,8 +194,29 @@ STORAGES = {
         if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
+    # Uploaded originals (with their EXIF, GPS included): never served by any URL.
+    "private": {
+        "BACKEND": "microstore.images.storage.PrivateFileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT},
+    },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+
+# --- Images (microstore/images) ---------------------------------------------------------------
+
+# Uploads are checked in the request (microstore/images/validation.py); renditions are made by
+# a Celery task. After changing the rendition widths run `manage.py rerender_images`.
+IMAGE_MAX_UPLOAD_BYTES = env.get_int("IMAGE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024, minimum=1)
+IMAGE_MAX_PIXELS = env.get_int("IMAGE_MAX_PIXELS", 40_000_000, minimum=1)
+IMAGE_MAX_ASPECT = 5  # long side / short side: refuses strips such as 20000 by 1
+IMAGE_MIN_SHORT_SIDE = {  # pixels on the short side, per purpose (microstore.images Purpose)
+    "avatar": 128,
+    "shop_logo": 256,
+    "shop_banner": 480,
+    "product": 600,
+    "review": 400,
+}
+IMAGE_RENDITION_WIDTHS = (320, 800, 1600)
 
 # --- Email ------------------------------------------------------------------------------------
 
@@ -198,6 +237,9 @@ SECURE_HSTS_SECONDS = env.get_int("DJANGO_HSTS_SECONDS", 60 * 60 * 24 * 365) if 
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if HTTPS else "http"
+# Where the site is reachable from outside: links in mail (notifications, unsubscribe) use it.
+# Unset without debug: https:// (or http:// without DJANGO_HTTPS) and the first allowed host.
+SITE_URL = env.get_site_url("DJANGO_SITE_URL", debug=DEBUG, https=HTTPS, hosts=ALLOWED_HOSTS)
 if ALLAUTH_TRUSTED_PROXY_COUNT:
     # Behind a reverse proxy that terminates TLS and sets these headers itself.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

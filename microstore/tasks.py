@@ -1,26 +1,11 @@
-"""Platform tasks: thin, idempotent, primitive arguments."""
+"""Platform tasks: thin, idempotent, primitive arguments.
 
-import smtplib
+Mail is sent from the outbox by ``microstore.notifications.tasks.send_outgoing_email``.
+"""
 
 from celery import shared_task
 from django.contrib.sessions.models import Session
-from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
-
-
-@shared_task(
-    autoretry_for=(smtplib.SMTPException, OSError),
-    retry_backoff=30,
-    retry_backoff_max=60 * 30,
-    max_retries=8,
-)
-def send_email(
-    *, subject: str, body: str, from_email: str, to: list[str], html: str | None = None
-) -> None:
-    message = EmailMultiAlternatives(subject=subject, body=body, from_email=from_email, to=to)
-    if html:
-        message.attach_alternative(html, "text/html")
-    message.send()
 
 
 @shared_task

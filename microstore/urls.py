@@ -18,6 +18,8 @@ urlpatterns = [
     path("healthz/", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("account/", include("microstore.accounts.urls")),
+    path("", include("microstore.images.urls")),  # /media/… renditions, /images/… fragments
+    path("notifications/", include("microstore.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

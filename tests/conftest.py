@@ -64,6 +64,14 @@ def _isolation(request, settings, tmp_path):
 
     cache.clear()
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            **settings.STORAGES["private"],
+            "OPTIONS": {"location": tmp_path / "private-media"},
+        },
+    }
     eager = "running_worker" not in request.fixturenames
     previous = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = eager

@@ -23,3 +23,17 @@ class UserFactory(factory.django.DjangoModelFactory):
             EmailAddress.objects.create(
                 user=user, email=user.email, primary=True, verified=extracted is not False
             )
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    """An in-app notification, as ``notify()`` would have stored it (no email)."""
+
+    class Meta:
+        model = "notifications.Notification"
+
+    recipient = factory.SubFactory(UserFactory)
+    kind = "images.failed"
+    context = factory.LazyFunction(
+        lambda: {"purpose_label": "Stall logo", "reason": "The file was damaged."}
+    )
+    target_url = "/cart/"

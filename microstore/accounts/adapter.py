@@ -1,16 +1,20 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
 from allauth.core import context as allauth_context
 from django.contrib.sites.shortcuts import get_current_site
 
-from microstore.queue import enqueue_on_commit
-from microstore.tasks import send_email
+from microstore.notifications import notify
+from microstore.notifications.models import OutgoingEmail
+from microstore.notifications.services import outgoing_email_create
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """allauth, customised: display names on sign-up, and account mail sent by Celery.
+    """allauth, customised: display names on sign-up, account mail through the outbox, and a
+    welcome notification when a new member confirms their address.
 
     A slow or failing mail server must not slow down or break sign-up: the mail is rendered
-    here, in the request (with its language and links), and delivered by a retried task.
+    here, in the request (with its language and links), stored in the outbox and delivered by
+    a retried task after the transaction commits (see microstore.notifications).
     """
 
     def save_user(self, request, user, form, commit=True):
@@ -30,13 +34,26 @@ class AccountAdapter(DefaultAccountAdapter):
         )
         html = next(
             (body for body, mime in getattr(message, "alternatives", []) if mime == "text/html"),
-            None,
+            "",
         )
-        enqueue_on_commit(
-            send_email,
+        outgoing_email_create(
+            to=email,
             subject=message.subject,
-            body=message.body,
+            body_text=message.body,
+            body_html=html,
             from_email=message.from_email,
-            to=list(message.to),
-            html=html,
+            headers=dict(message.extra_headers),
+            kind=OutgoingEmail.KIND_ACCOUNT,
         )
+
+    def confirm_email(self, request, email_address: EmailAddress) -> bool:
+        # Only a member's first confirmed address earns a welcome, not a change of address.
+        first = not (
+            EmailAddress.objects.filter(user_id=email_address.user_id, verified=True)
+            .exclude(pk=email_address.pk)
+            .exists()
+        )
+        confirmed = super().confirm_email(request, email_address)
+        if confirmed and first:
+            notify(recipient=email_address.user, kind="account.welcome")
+        return confirmed

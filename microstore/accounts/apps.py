@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "microstore.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from microstore.accounts import notifications  # noqa: F401 -- registers kinds

@@ -4,6 +4,8 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from microstore.accounts.models import User
+from microstore.images.forms import ImageUploadField
+from microstore.images.models import Purpose
 
 
 class SignupForm(AllauthSignupForm):
@@ -32,6 +34,10 @@ class ProfileForm(forms.ModelForm):
         if not name:
             raise forms.ValidationError(_("Please enter a display name."))
         return name
+
+
+class AvatarForm(forms.Form):
+    photo = ImageUploadField(purpose=Purpose.AVATAR, label=_("Choose a photo"))
 
 
 class AdminCreationForm(AdminUserCreationForm):

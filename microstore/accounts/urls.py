@@ -6,4 +6,6 @@ app_name = "accounts"
 
 urlpatterns = [
     path("profile/", views.profile, name="profile"),
+    path("profile/photo/", views.avatar_upload, name="avatar-upload"),
+    path("profile/photo/remove/", views.avatar_remove, name="avatar-remove"),
 ]

@@ -19,7 +19,7 @@ def test_the_square_invites_people_to_open_a_stall(client, django_assert_max_num
 def test_the_header_knows_who_is_logged_in(client, django_assert_max_num_queries):
     client.force_login(UserFactory(display_name="老高的茶叶铺"))
 
-    with django_assert_max_num_queries(3):  # session, user, nothing else
+    with django_assert_max_num_queries(3):  # session, user, the bell's unread count
         response = client.get(reverse("home"))
 
     assert "老高的茶叶铺" in response.text

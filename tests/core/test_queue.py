@@ -10,8 +10,9 @@ from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
+from microstore.notifications.services import outgoing_email_create
 from microstore.queue import enqueue_on_commit
-from microstore.tasks import clear_expired_sessions, send_email
+from microstore.tasks import clear_expired_sessions
 
 
 def expired_session():
@@ -27,9 +28,8 @@ def expired_session():
 @pytest.mark.django_db
 def test_nothing_is_enqueued_until_the_transaction_commits(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks:
-        enqueue_on_commit(
-            send_email, subject="Hi", body="Welcome", from_email="a@example.com", to=["b@x.cn"]
-        )
+        # Mail goes through the outbox, which enqueues its sending task with enqueue_on_commit.
+        outgoing_email_create(to="b@x.cn", subject="Hi", body_text="Welcome", kind="test")
         assert mail.outbox == []
 
     assert len(callbacks) == 1
@@ -51,9 +51,13 @@ def test_a_rolled_back_transaction_enqueues_nothing(django_capture_on_commit_cal
 
 
 @pytest.mark.django_db
-def test_send_email_keeps_the_html_version():
-    send_email(subject="S", body="text", from_email="a@x.cn", to=["b@x.cn"], html="<p>html</p>")
+def test_sent_mail_keeps_the_html_version(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        outgoing_email_create(
+            to="b@x.cn", subject="S", body_text="text", body_html="<p>html</p>", kind="test"
+        )
 
+    assert mail.outbox[0].body == "text"
     assert mail.outbox[0].alternatives[0][0] == "<p>html</p>"
 
 
