@@ -1,4 +1,4 @@
-"""Demo data for `make run`: realistic people now; stalls, goods, orders and reviews later.
+"""Demo data for `make run`: realistic people and stalls now; goods, orders and reviews later.
 
 Idempotent: running it again changes nothing that is already there.
 """
@@ -34,6 +34,64 @@ PEOPLE = [
     DemoPerson("laogao@example.com", "老高的茶叶铺 Lao Gao", "seller-to-be: tea from Anxi"),
     DemoPerson("xiaomei@example.com", "小美 Xiao Mei", "shopper"),
     DemoPerson("ahua@example.com", "阿华 A-Hua", "shopper who has not confirmed their email"),
+    DemoPerson("qinling@example.com", "张蜜 Zhang Mi", "seller: Qinling honey (Shaanxi)"),
+    DemoPerson("jingdezhen@example.com", "陶师傅 Master Tao", "seller: Jingdezhen ceramics"),
+    DemoPerson("puer@example.com", "岩帕 Yan Pa", "seller: Pu'er tea (stall on holiday)"),
+]
+
+
+@dataclass(frozen=True)
+class DemoStall:
+    owner_email: str
+    name: str
+    tagline: str
+    description: str
+    region: str
+    city: str
+    shipping_regions: tuple[str, ...]
+    paused: bool = False
+
+
+STALLS = [
+    DemoStall(
+        "laogao@example.com",
+        "老高的茶叶铺",
+        "Anxi Tieguanyin from our family garden",
+        "Three generations of tea makers in Anxi. We pick, roll and roast by hand; every tin "
+        "says which slope and which week the leaves came from.",
+        "fujian",
+        "Anxi",
+        ("fujian", "zhejiang", "shanghai", "guangdong"),
+    ),
+    DemoStall(
+        "qinling@example.com",
+        "秦岭土蜂蜜",
+        "Wild honey from the Qinling mountains",
+        "Our bees forage chestnut and linden blossom above 1,000 m. Raw, unfiltered, never heated.",
+        "shaanxi",
+        "Zhashui",
+        ("shaanxi", "beijing", "sichuan"),
+    ),
+    DemoStall(
+        "jingdezhen@example.com",
+        "景德镇陶师傅",
+        "Hand-thrown porcelain teaware",
+        "Cups, pots and bowls thrown and glazed in our Jingdezhen workshop, fired in a "
+        "shared kiln. Each piece is a little different.",
+        "jiangxi",
+        "Jingdezhen",
+        ("jiangxi", "shanghai", "jiangsu", "zhejiang"),
+    ),
+    DemoStall(
+        "puer@example.com",
+        "岩帕普洱",
+        "Old-tree Pu'er from Xishuangbanna",
+        "Pressed cakes from old tea trees in Bulang Mountain.",
+        "yunnan",
+        "Menghai",
+        ("yunnan",),
+        paused=True,
+    ),
 ]
 
 
@@ -57,7 +115,69 @@ def seed() -> list[tuple[DemoPerson, bool]]:
             user_upload_avatar(user=user, upload=upload)
         results.append((person, created))
     seed_notifications()
+    seed_stalls()
     return results
+
+
+def seed_stalls() -> None:
+    """The demo stalls, opened through the real services (logo and banner through the image
+    pipeline); one is on holiday, and 小美 follows two of them. Stalls already there are kept."""
+    from shops import selectors as shop_selectors
+    from shops import services as shop_services
+    from shops.models import Status
+
+    for index, stall in enumerate(STALLS):
+        owner = User.objects.filter(email=stall.owner_email).first()
+        if owner is None or shop_selectors.shop_owned_by(owner) is not None:
+            continue
+        shop = shop_services.shop_open(
+            actor=owner,
+            name=stall.name,
+            tagline=stall.tagline,
+            description=stall.description,
+            region=stall.region,
+            city=stall.city,
+            wechat_id=stall.owner_email.split("@")[0],
+            phone="",
+            return_policy="7-day returns for anything unopened; write to us first.",
+            shipping_regions=list(stall.shipping_regions),
+            logo=SimpleUploadedFile("logo.png", draw_stall_picture(stall.name, index, 512, 512)),
+            banner=SimpleUploadedFile(
+                "banner.png", draw_stall_picture(stall.name, index, 1440, 480)
+            ),
+        )
+        if stall.paused:
+            shop_services.shop_transition(shop=shop, to=Status.PAUSED, actor=owner)
+    xiaomei = User.objects.filter(email="xiaomei@example.com").first()
+    if xiaomei and not xiaomei.follows.exists():
+        for email in ("laogao@example.com", "qinling@example.com"):
+            owner = User.objects.filter(email=email).first()
+            shop = shop_selectors.shop_owned_by(owner) if owner else None
+            if shop:
+                shop_services.follow(user=xiaomei, shop=shop)
+
+
+def draw_stall_picture(name: str, variant: int, width: int, height: int) -> bytes:
+    """A PNG logo or banner drawn with Pillow: the awning stripes and the stall's first
+    character (drawn as a simple shape, since the default font has no Chinese glyphs)."""
+    dark, light = AVATAR_COLOURS[variant % len(AVATAR_COLOURS)]
+    gradient = Image.linear_gradient("L").rotate(90).resize((width, height))
+    image = Image.composite(
+        Image.new("RGB", (width, height), dark), Image.new("RGB", (width, height), light), gradient
+    )
+    draw = ImageDraw.Draw(image)
+    stripe = max(width // 12, 1)
+    for index in range(12):
+        colour = (255, 255, 255) if index % 2 else light
+        draw.rectangle((index * stripe, 0, (index + 1) * stripe, height // 6), fill=colour)
+    side = min(width, height) // 2
+    left, top = (width - side) // 2, height // 3
+    draw.rounded_rectangle(
+        (left, top, left + side, top + side * 3 // 4), radius=side // 8, outline="white", width=8
+    )
+    buffer = BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
 
 
 AVATAR_COLOURS = [((13, 92, 87), (240, 160, 75)), ((120, 60, 140), (250, 210, 120))]

@@ -20,6 +20,7 @@ urlpatterns = [
     path("account/", include("microstore.accounts.urls")),
     path("", include("microstore.images.urls")),  # /media/… renditions, /images/… fragments
     path("notifications/", include("microstore.notifications.urls")),
+    path("", include("shops.urls")),  # /stalls/…, /s/<code>/, /my-stall/, /following/
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

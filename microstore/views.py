@@ -1,15 +1,36 @@
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+SQUARE_PER_PAGE = 24
+
 
 @require_GET
 def home(request):
-    """The square: every stall and the newest goods. Empty until the first stall opens."""
-    return render(request, "square.html")
+    """The square: stalls (filtered, sorted, paginated) and, once the catalog exists, goods."""
+    from shops import selectors as shop_selectors
+    from shops.forms import SquareFilterForm
+
+    filter_form = SquareFilterForm(request.GET or None)
+    filters = filter_form.filters() if request.GET else {}
+    stalls = shop_selectors.shop_list_square(**filters)
+    page = Paginator(stalls, SQUARE_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filter_form": filter_form,
+        "filtered": bool(filters.get("region")),
+        "page": page,
+        "page_query": query.urlencode(),
+        "my_shop": shop_selectors.shop_owned_by(request.user),
+    }
+    # A hand-made filter URL with a region or sort we do not know: say so, show everything.
+    status = 400 if request.GET and not filter_form.is_valid() else 200
+    return render(request, "square.html", context, status=status)
 
 
 @require_GET

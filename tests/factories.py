@@ -1,3 +1,5 @@
+import uuid
+
 import factory
 from allauth.account.models import EmailAddress
 
@@ -37,3 +39,37 @@ class NotificationFactory(factory.django.DjangoModelFactory):
         lambda: {"purpose_label": "Stall logo", "reason": "The file was damaged."}
     )
     target_url = "/cart/"
+
+
+def _quick_user() -> User:
+    """A confirmed user without a usable password: no slow hashing for 50 stall owners."""
+    user = User.objects.create_user(
+        f"seller-{uuid.uuid4().hex[:12]}@example.com",
+        None,
+        display_name="Seller",
+    )
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+    return user
+
+
+class ShopFactory(factory.django.DjangoModelFactory):
+    """An open stall owned by ``owner`` (a new user unless given)."""
+
+    class Meta:
+        model = "shops.Shop"
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Stall {n}")
+    slug = factory.Sequence(lambda n: f"stall-{n}")
+    code = factory.Sequence(lambda n: f"t{n:05d}")
+    tagline = "Fresh from the farm"
+    region = "fujian"
+    city = "Anxi"
+
+    @factory.post_generation
+    def owner(shop, create, extracted, **kwargs):
+        if create:
+            from shops.models import ShopMember
+
+            user = extracted or _quick_user()
+            ShopMember.objects.create(shop=shop, user=user, role=ShopMember.Role.OWNER)

@@ -27,7 +27,8 @@ def test_seeding_gives_everyone_a_processed_profile_photo_once(
     with django_capture_on_commit_callbacks(execute=True):
         demo.seed()
 
-    assert Image.objects.count() == len(demo.PEOPLE)  # idempotent
+    # idempotent: one photo per person, a logo and a banner per stall, nothing more
+    assert Image.objects.count() == len(demo.PEOPLE) + 2 * len(demo.STALLS)
     assert rendition_files() == files
 
 
