@@ -155,6 +155,9 @@ def seed_stalls() -> None:
             shop = shop_selectors.shop_owned_by(owner) if owner else None
             if shop:
                 shop_services.follow(user=xiaomei, shop=shop)
+    from shops.demo import seed_verifications
+
+    seed_verifications()
 
 
 def draw_stall_picture(name: str, variant: int, width: int, height: int) -> bytes:

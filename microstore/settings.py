@@ -215,8 +215,16 @@ IMAGE_MIN_SHORT_SIDE = {  # pixels on the short side, per purpose (microstore.im
     "shop_banner": 480,
     "product": 600,
     "review": 400,
+    "document": 600,  # verification documents: a licence must stay legible
 }
 IMAGE_RENDITION_WIDTHS = (320, 800, 1600)
+
+# --- Stalls (shops) ---------------------------------------------------------------------------
+
+# An approved identity or business verification shows its badge for this long; the seller may
+# ask again in the last SHOP_VERIFICATION_RENEW_DAYS.
+SHOP_VERIFICATION_VALID_DAYS = 365
+SHOP_VERIFICATION_RENEW_DAYS = 30
 
 # --- Email ------------------------------------------------------------------------------------
 

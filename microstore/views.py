@@ -23,7 +23,7 @@ def home(request):
     query.pop("page", None)
     context = {
         "filter_form": filter_form,
-        "filtered": bool(filters.get("region")),
+        "filtered": bool(filters.get("region") or filters.get("verified")),
         "page": page,
         "page_query": query.urlencode(),
         "my_shop": shop_selectors.shop_owned_by(request.user),

@@ -1,6 +1,62 @@
-from django.contrib import admin
+"""Moderation of stalls: verification decisions, suspensions, and the audit trail of both.
 
-from shops.models import Follow, Shop, ShopMember, ShopSlug
+Status, badges and verification decisions change only through admin actions that call the
+services, so every change is logged (``ShopEvent``) and the seller is notified.
+"""
+
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.http import FileResponse, Http404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from microstore.errors import DomainError
+from shops import services
+from shops.forms import NoteForm, ReasonForm
+from shops.models import Follow, Shop, ShopEvent, ShopMember, ShopSlug, Status, Verification
+
+DOCUMENT_TYPES = {"jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
+
+
+def _confirmed_action(modeladmin, request, queryset, *, form_class, title, intro, apply):
+    """An action that asks for a reason (or a note) on an intermediate page, then applies
+    ``apply(obj, text)`` to each selected row; refusals are reported, not raised."""
+    form = form_class(request.POST if "apply" in request.POST else None)
+    if form.is_bound and form.is_valid():
+        text = next(iter(form.cleaned_data.values()), "")
+        done = 0
+        for obj in queryset:
+            try:
+                apply(obj, text)
+            except DomainError as exc:
+                modeladmin.message_user(request, f"{obj}: {exc.message}", messages.ERROR)
+            else:
+                done += 1
+                modeladmin.log_change(request, obj, f"{title}: {text}".strip(": "))
+        if done:
+            modeladmin.message_user(
+                request,
+                ngettext("%(count)d done: %(title)s.", "%(count)d done: %(title)s.", done)
+                % {"count": done, "title": title},
+                messages.SUCCESS,
+            )
+        return None
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": title,
+        "intro": intro,
+        "queryset": queryset,
+        "form": form,
+        "action": request.POST.get("action", ""),
+        "opts": modeladmin.model._meta,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        "media": modeladmin.media,
+    }
+    return TemplateResponse(request, "admin/shops/reason_action.html", context)
 
 
 class ShopMemberInline(admin.TabularInline):
@@ -15,15 +71,266 @@ class ShopSlugInline(admin.TabularInline):
     readonly_fields = ["slug", "created_at"]
     can_delete = False
 
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class VerificationInline(ReadOnlyInline):
+    model = Verification
+    fields = ["kind", "status", "submitted_at", "decided_at", "expires_at", "reason"]
+    readonly_fields = fields
+
+
+class ShopEventInline(ReadOnlyInline):
+    model = ShopEvent
+    fields = ["created_at", "action", "old_status", "new_status", "actor", "note"]
+    readonly_fields = fields
+    show_change_link = False
+    verbose_name_plural = _("history")
+
+
+class VerifiedFilter(admin.SimpleListFilter):
+    title = _("verified")
+    parameter_name = "verified"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("identity", _("identity verified")),
+            ("business", _("business verified")),
+            ("no", _("not verified")),
+        ]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "identity":
+            return queryset.filter(identity_verified_until__gt=now)
+        if self.value() == "business":
+            return queryset.filter(business_verified_until__gt=now)
+        if self.value() == "no":
+            return queryset.exclude(identity_verified_until__gt=now).exclude(
+                business_verified_until__gt=now
+            )
+        return queryset
+
 
 @admin.register(Shop)
 class ShopAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "code", "region", "status", "followers_count", "created_at"]
-    list_filter = ["status", "region"]
+    list_display = [
+        "name",
+        "slug",
+        "region",
+        "status",
+        "is_identity_verified",
+        "is_business_verified",
+        "followers_count",
+        "created_at",
+    ]
+    list_filter = ["status", VerifiedFilter, "region"]
     search_fields = ["name", "slug", "code", "members__user__email"]
-    readonly_fields = ["code", "followers_count", "created_at", "updated_at"]
+    readonly_fields = [
+        "code",
+        "status",
+        "suspended_reason",
+        "identity_verified_at",
+        "identity_verified_until",
+        "business_verified_at",
+        "business_verified_until",
+        "followers_count",
+        "created_at",
+        "updated_at",
+    ]
     raw_id_fields = ["logo", "banner"]
-    inlines = [ShopMemberInline, ShopSlugInline]
+    inlines = [ShopMemberInline, VerificationInline, ShopEventInline, ShopSlugInline]
+    date_hierarchy = "created_at"
+    actions = ["suspend", "reinstate"]
+
+    @admin.display(boolean=True, description=_("identity"))
+    def is_identity_verified(self, shop):
+        return shop.identity_badge() is not None
+
+    @admin.display(boolean=True, description=_("business"))
+    def is_business_verified(self, shop):
+        return shop.business_badge() is not None
+
+    @admin.action(
+        description=_("Suspend the selected stalls (with a reason)"), permissions=["change"]
+    )
+    def suspend(self, request, queryset):
+        return _confirmed_action(
+            self,
+            request,
+            queryset,
+            form_class=ReasonForm,
+            title=_("Suspend stalls"),
+            intro=_(
+                "Suspended stalls disappear from the square and cannot sell; their orders stay "
+                "reachable. The seller is notified with your reason."
+            ),
+            apply=lambda shop, reason: services.shop_suspend(
+                shop=shop, actor=request.user, reason=reason
+            ),
+        )
+
+    @admin.action(description=_("Reinstate the selected stalls"), permissions=["change"])
+    def reinstate(self, request, queryset):
+        return _confirmed_action(
+            self,
+            request,
+            queryset.filter(status=Status.SUSPENDED),
+            form_class=NoteForm,
+            title=_("Reinstate stalls"),
+            intro=_("The stalls return to the square as they were before; the seller is told."),
+            apply=lambda shop, note: services.shop_reinstate(
+                shop=shop, actor=request.user, note=note
+            ),
+        )
+
+
+class RecordAdmin(admin.ModelAdmin):
+    """Rows that change only through the services (the actions), so that every change is
+    logged and the seller notified: no adding, editing or deleting by hand. Sellers ask for
+    verification from their stall; the record of who decided what stays."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Verification)
+class VerificationAdmin(RecordAdmin):
+    list_display = ["shop", "kind", "status", "submitted_at", "decided_at", "expires_at"]
+    list_filter = ["status", "kind"]
+    list_select_related = ["shop"]
+    search_fields = [
+        "shop__name",
+        "shop__slug",
+        "real_name",
+        "business_name",
+        "licence_number",
+        "shop__members__user__email",
+    ]
+    date_hierarchy = "submitted_at"
+    view_on_site = False  # its URL is the seller's own page
+    fields = [
+        "shop",
+        "kind",
+        "status",
+        "real_name",
+        "id_number",
+        "business_name",
+        "licence_number",
+        "document_preview",
+        "submitted_by",
+        "submitted_at",
+        "decided_by",
+        "decided_at",
+        "reason",
+        "expires_at",
+    ]
+    readonly_fields = fields
+    actions = ["approve", "reject"]
+
+    @admin.display(description=_("document"))
+    def document_preview(self, verification):
+        if not verification.document:
+            return "—"
+        url = reverse("admin:shops_verification_document", args=[verification.pk])
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener"><img src="{}" alt="{}" width="480"></a>',
+            url,
+            url,
+            _("the uploaded document"),
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/document/",
+                self.admin_site.admin_view(self.document_view),
+                name="shops_verification_document",
+            ),
+            *super().get_urls(),
+        ]
+
+    def document_view(self, request, object_id):
+        """The private document, only for admins allowed to view verification requests."""
+        verification = self.get_object(request, object_id)
+        if verification is None or not self.has_view_permission(request, verification):
+            raise Http404
+        if not verification.document:
+            raise Http404
+        response = FileResponse(
+            verification.document.open("rb"),
+            content_type=DOCUMENT_TYPES.get(
+                verification.document_format, "application/octet-stream"
+            ),
+        )
+        response["Cache-Control"] = "private, no-store"
+        response["Content-Disposition"] = "inline"
+        return response
+
+    def has_decide_permission(self, request):
+        """Deciding needs the model's "change" permission, though no form edits a request."""
+        opts = self.opts
+        return request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
+
+    @admin.action(description=_("Approve the selected requests"), permissions=["decide"])
+    def approve(self, request, queryset):
+        return _confirmed_action(
+            self,
+            request,
+            queryset,
+            form_class=NoteForm,
+            title=_("Approve verification requests"),
+            intro=_("The stall shows the badge, dated today, for a year. The seller is notified."),
+            apply=lambda verification, note: services.verification_approve(
+                verification=verification, actor=request.user, note=note
+            ),
+        )
+
+    @admin.action(
+        description=_("Turn down the selected requests (with a reason)"), permissions=["decide"]
+    )
+    def reject(self, request, queryset):
+        return _confirmed_action(
+            self,
+            request,
+            queryset,
+            form_class=ReasonForm,
+            title=_("Turn down verification requests"),
+            intro=_(
+                "The badge of that kind disappears from the stall (an approved request is "
+                "withdrawn). The seller reads your reason and can ask again."
+            ),
+            apply=lambda verification, reason: services.verification_reject(
+                verification=verification, actor=request.user, reason=reason
+            ),
+        )
+
+
+@admin.register(ShopEvent)
+class ShopEventAdmin(RecordAdmin):
+    list_display = ["created_at", "shop", "action", "old_status", "new_status", "actor", "note"]
+    list_filter = ["action"]
+    list_select_related = ["shop", "actor"]
+    search_fields = ["shop__name", "shop__slug", "actor__email", "note"]
     date_hierarchy = "created_at"
 
 

@@ -8,6 +8,7 @@ class ShopsConfig(AppConfig):
 
     def ready(self):
         from microstore.images.models import UPLOAD_PAGES, Purpose
+        from shops import notifications  # noqa: F401  (registers the notification kinds)
 
         # "Your stall logo failed" links to the stall dashboard.
         UPLOAD_PAGES[Purpose.SHOP_LOGO] = "shops:mine"

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from microstore.images.forms import ImageUploadField
 from microstore.images.models import Purpose
 from shops.models import Region, Shop, Status
+from shops.validators import normalise_code, validate_id_number, validate_licence_number
 
 
 class ShopForm(forms.ModelForm):
@@ -71,12 +72,91 @@ class SquareFilterForm(forms.Form):
     )
     sort = forms.ChoiceField(
         label=_("Sort by"),
-        choices=[("newest", _("Newest")), ("followed", _("Most followed"))],
+        choices=[
+            ("trust", _("Most trusted")),
+            ("newest", _("Newest")),
+            ("followed", _("Most followed")),
+        ],
         required=False,
     )
+    verified = forms.BooleanField(label=_("Verified sellers only"), required=False)
 
     def filters(self) -> dict:
         if not self.is_valid():
             return {}
         data = self.cleaned_data
-        return {"region": data.get("region") or "", "sort": data.get("sort") or "newest"}
+        return {
+            "region": data.get("region") or "",
+            "sort": data.get("sort") or "trust",
+            "verified": bool(data.get("verified")),
+        }
+
+
+class IdentityVerificationForm(forms.Form):
+    """Who runs the stall. Only the moderators ever see the ID card number."""
+
+    real_name = forms.CharField(
+        label=_("Real name"),
+        max_length=60,
+        help_text=_("As printed on your ID card."),
+    )
+    id_number = forms.CharField(
+        label=_("ID card number"),
+        max_length=24,
+        help_text=_("18 characters. Only the moderators see it; it is never shown on the square."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}),
+    )
+
+    def clean_id_number(self) -> str:
+        value = normalise_code(self.cleaned_data["id_number"])
+        validate_id_number(value)
+        return value
+
+
+class BusinessVerificationForm(forms.Form):
+    """The business behind the stall: its licence number and a photo of the licence."""
+
+    business_name = forms.CharField(
+        label=_("Business name"),
+        max_length=100,
+        help_text=_("As printed on your business licence."),
+    )
+    licence_number = forms.CharField(
+        label=_("Licence number"),
+        max_length=24,
+        help_text=_("The 18-character unified social credit code on your business licence."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    document = ImageUploadField(
+        purpose="document",
+        label=_("Photo of the licence"),
+        help_text=_(
+            "A sharp JPEG, PNG or WebP photo, at least 600 px on the short side. Only the "
+            "moderators can open it."
+        ),
+    )
+
+    def clean_licence_number(self) -> str:
+        value = normalise_code(self.cleaned_data["licence_number"])
+        validate_licence_number(value)
+        return value
+
+
+class ReasonForm(forms.Form):
+    """The reason an admin gives when turning down a request or suspending a stall."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("The seller reads this in the notification and the email."),
+    )
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

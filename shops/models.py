@@ -1,13 +1,19 @@
 """Stalls in the square: the stall itself, who runs it, its old slugs, and who follows it."""
 
+import uuid
+from datetime import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from microstore.images.models import Image
+from microstore.images.storage import get_private_storage
+from shops.validators import validate_id_number, validate_licence_number
 
 
 class Region(models.TextChoices):
@@ -56,12 +62,19 @@ class Status(models.TextChoices):
     SUSPENDED = "suspended", _("suspended")  # reserved for the admins (later increment)
 
 
-# Allowed moves, owner side. CLOSED is final for the owner; SUSPENDED is the admins' business.
+# Allowed moves. The owner pauses, resumes and closes (closing is final for them); only the
+# moderators suspend a stall and reinstate it to what it was.
 TRANSITIONS = {
     Status.OPEN: {Status.PAUSED, Status.CLOSED},
     Status.PAUSED: {Status.OPEN, Status.CLOSED},
     Status.CLOSED: set(),
     Status.SUSPENDED: set(),
+}
+MODERATOR_TRANSITIONS = {
+    Status.OPEN: {Status.SUSPENDED},
+    Status.PAUSED: {Status.SUSPENDED},
+    Status.CLOSED: set(),
+    Status.SUSPENDED: {Status.OPEN, Status.PAUSED},
 }
 
 # Unambiguous: no 0/O, 1/I/L.
@@ -116,6 +129,14 @@ class Shop(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
     followers_count = models.PositiveIntegerField(_("followers"), default=0)
+    # Kept by the verification services: the latest approval of each kind and its expiry. A
+    # rejection clears them; an expired date simply fails the "until > now" test, so a stale
+    # badge can never show.
+    identity_verified_at = models.DateTimeField(_("identity verified"), null=True, blank=True)
+    identity_verified_until = models.DateTimeField(null=True, blank=True)
+    business_verified_at = models.DateTimeField(_("business verified"), null=True, blank=True)
+    business_verified_until = models.DateTimeField(null=True, blank=True)
+    suspended_reason = models.TextField(_("reason for suspension"), blank=True)
     created_at = models.DateTimeField(_("opened"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -145,8 +166,9 @@ class Shop(models.Model):
     def get_short_url(self) -> str:
         return reverse("shops:short", kwargs={"code": self.code})
 
-    def can_transition_to(self, to: Status) -> bool:
-        return to in TRANSITIONS.get(Status(self.status), set())
+    def can_transition_to(self, to: Status, *, moderator: bool = False) -> bool:
+        table = MODERATOR_TRANSITIONS if moderator else TRANSITIONS
+        return to in table.get(Status(self.status), set())
 
     @property
     def is_open(self) -> bool:
@@ -159,6 +181,41 @@ class Shop(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status in (Status.CLOSED, Status.SUSPENDED)
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.status == Status.SUSPENDED
+
+    def identity_badge(self, now: datetime | None = None) -> datetime | None:
+        """When the identity was verified, if that verification is still valid."""
+        now = now or timezone.now()
+        until = self.identity_verified_until
+        return self.identity_verified_at if until and until > now else None
+
+    def business_badge(self, now: datetime | None = None) -> datetime | None:
+        now = now or timezone.now()
+        until = self.business_verified_until
+        return self.business_verified_at if until and until > now else None
+
+    def badges(self) -> list[dict]:
+        """What the stall page shows: kind, label and date, valid ones only.
+
+        The owner's email date comes from ``selectors`` (``owner_email_confirmed_at``).
+        """
+        email = getattr(self, "owner_email_confirmed_at", None)
+        found = [{"kind": "email", "label": _("Email confirmed"), "since": email}] if email else []
+        return found + self.verified_badges()
+
+    def verified_badges(self) -> list[dict]:
+        """Identity and business badges that are valid now (the square's cards show these)."""
+        now = timezone.now()
+        found = [
+            ("identity", _("Identity verified"), self.identity_badge(now)),
+            ("business", _("Business verified"), self.business_badge(now)),
+        ]
+        return [
+            {"kind": kind, "label": label, "since": since} for kind, label, since in found if since
+        ]
 
     def shipping_region_labels(self) -> list[str]:
         labels = dict(Region.choices)
@@ -238,3 +295,147 @@ class Follow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.shop}"
+
+
+def _verification_upload_to(instance, filename: str) -> str:
+    # The name a seller gave the file is never used: it may carry their ID number.
+    return f"verification/{instance.shop_id}/{uuid.uuid4().hex}"
+
+
+class Verification(models.Model):
+    """A seller's request to be verified, and the admins' decision on it.
+
+    The document (a photo of the business licence) lives in the private storage: no URL
+    serves it; admins see it through the admin's own view. A badge shows only while an approved
+    request is unexpired and no later decision of the same kind replaced it (see ``Shop``'s
+    ``*_verified_at`` / ``*_verified_until`` columns, kept by the services).
+    """
+
+    class Kind(models.TextChoices):
+        IDENTITY = "identity", _("identity")
+        BUSINESS = "business", _("business")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for review")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+
+    shop = models.ForeignKey(
+        Shop, on_delete=models.CASCADE, related_name="verifications", verbose_name=_("stall")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    real_name = models.CharField(_("real name"), max_length=60, blank=True)
+    id_number = models.CharField(
+        _("ID card number"), max_length=18, blank=True, validators=[validate_id_number]
+    )
+    business_name = models.CharField(_("business name"), max_length=100, blank=True)
+    licence_number = models.CharField(
+        _("licence number"), max_length=18, blank=True, validators=[validate_licence_number]
+    )
+    document = models.FileField(
+        _("document"),
+        storage=get_private_storage,
+        upload_to=_verification_upload_to,
+        blank=True,
+        max_length=200,
+    )
+    document_format = models.CharField(max_length=10, blank=True, editable=False)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    reason = models.TextField(_("reason"), max_length=1000, blank=True)
+    expires_at = models.DateTimeField(_("valid until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("verification request")
+        verbose_name_plural = _("verification requests")
+        ordering = ["-submitted_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shop", "kind"],
+                condition=models.Q(status="pending"),
+                name="shops_verification_one_pending_per_kind",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["identity", "business"]),
+                name="shops_verification_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.shop} · {self.get_kind_display()} · {self.get_status_display()}"
+
+    def get_absolute_url(self) -> str:
+        """The seller's verification page (where a notification about it leads)."""
+        return reverse("shops:verification")
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+    def masked_id_number(self) -> str:
+        """Enough for the seller to recognise it, not enough to steal it."""
+        if len(self.id_number) < 8:
+            return self.id_number
+        return f"{self.id_number[:3]}{'*' * (len(self.id_number) - 7)}{self.id_number[-4:]}"
+
+
+class ShopEvent(models.Model):
+    """The audit trail of a stall: who changed its status or verification, when, and why."""
+
+    class Action(models.TextChoices):
+        OPENED = "opened", _("opened")
+        PAUSED = "paused", _("went on holiday")
+        RESUMED = "resumed", _("opened again")
+        CLOSED = "closed", _("closed")
+        SUSPENDED = "suspended", _("suspended")
+        REINSTATED = "reinstated", _("reinstated")
+        VERIFICATION_REQUESTED = "verification_requested", _("asked to be verified")
+        VERIFICATION_APPROVED = "verification_approved", _("verification approved")
+        VERIFICATION_REJECTED = "verification_rejected", _("verification rejected")
+
+    shop = models.ForeignKey(
+        Shop, on_delete=models.CASCADE, related_name="events", verbose_name=_("stall")
+    )
+    action = models.CharField(_("action"), max_length=30, choices=Action.choices)
+    old_status = models.CharField(
+        _("old status"), max_length=10, choices=Status.choices, blank=True
+    )
+    new_status = models.CharField(
+        _("new status"), max_length=10, choices=Status.choices, blank=True
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("stall event")
+        verbose_name_plural = _("stall events")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.shop} {self.get_action_display()}"

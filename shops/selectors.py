@@ -1,35 +1,64 @@
-"""Every read a stall page needs, with logo and banner joined so query counts stay flat."""
+"""Every read a stall page needs, with logo, banner and badges in the same query."""
 
-from django.db.models import QuerySet
+from datetime import timedelta
 
-from shops.models import Follow, Region, Shop, ShopMember, ShopSlug, Status
+from django.conf import settings
+from django.db.models import Case, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.utils import timezone
+
+from shops.models import Follow, Region, Shop, ShopMember, ShopSlug, Status, Verification
 
 SORTS = {
+    # Verified identity and business first (until the reviews issue brings the full trust
+    # score), then the stalls people keep following, then the longest on the square.
+    "trust": ("-trust_rank", "-followers_count", "created_at", "pk"),
     "newest": ("-created_at", "-pk"),
     "followed": ("-followers_count", "-created_at", "-pk"),
 }
-DEFAULT_SORT = "newest"
+DEFAULT_SORT = "trust"
 VISIBLE = (Status.OPEN, Status.PAUSED)
 
 
-def _with_pictures(qs: QuerySet) -> QuerySet:
-    return qs.select_related("logo", "banner")
+def _for_display(qs: QuerySet) -> QuerySet:
+    """Pictures joined, and the owner's email date for the "email confirmed" badge."""
+    owner_email = ShopMember.objects.filter(shop=OuterRef("pk"), role=ShopMember.Role.OWNER).values(
+        "user__email_confirmed_at"
+    )[:1]
+    return qs.select_related("logo", "banner").annotate(
+        owner_email_confirmed_at=Subquery(owner_email)
+    )
 
 
-def shop_list_square(*, region: str = "", sort: str = DEFAULT_SORT) -> QuerySet:
-    """Stalls on the square: open and on-holiday ones, optionally in one region.
+def verified_q(now=None) -> Q:
+    """Stalls whose seller's identity is verified right now (what "verified only" means)."""
+    return Q(identity_verified_until__gt=now or timezone.now())
 
-    ("Verified only" and "sort by trust" arrive with verification, in a later increment.)
-    """
-    qs = _with_pictures(Shop.objects.filter(status__in=VISIBLE))
+
+def shop_list_square(
+    *, region: str = "", sort: str = DEFAULT_SORT, verified: bool = False
+) -> QuerySet:
+    """Stalls on the square: open and on-holiday ones (never closed or suspended)."""
+    now = timezone.now()
+    qs = _for_display(Shop.objects.filter(status__in=VISIBLE))
     if region in Region.values:
         qs = qs.filter(region=region)
-    return qs.order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
+    if verified:
+        qs = qs.filter(verified_q(now))
+    if sort not in SORTS:
+        sort = DEFAULT_SORT
+    if sort == "trust":
+        qs = qs.annotate(
+            trust_rank=Case(
+                When(identity_verified_until__gt=Value(now), then=Value(2)), default=Value(0)
+            )
+            + Case(When(business_verified_until__gt=Value(now), then=Value(1)), default=Value(0))
+        )
+    return qs.order_by(*SORTS[sort])
 
 
 def shop_by_slug(slug: str) -> Shop | None:
     """The stall at this slug, whatever its status (closed stalls show a notice)."""
-    return _with_pictures(Shop.objects.filter(slug=slug)).first()
+    return _for_display(Shop.objects.filter(slug=slug)).first()
 
 
 def shop_slug_redirect(*, slug: str = "", code: str = "") -> Shop | None:
@@ -48,7 +77,7 @@ def shop_is_followed(*, shop: Shop, user) -> bool:
 
 def shop_list_followed(*, user) -> QuerySet:
     """The stalls this user follows, most recently followed first."""
-    return _with_pictures(Shop.objects.filter(follows__user=user)).order_by(
+    return _for_display(Shop.objects.filter(follows__user=user)).order_by(
         "-follows__created_at", "-pk"
     )
 
@@ -57,6 +86,36 @@ def shop_owned_by(user) -> Shop | None:
     """The stall this user owns (one per user for now), or None."""
     if not user.is_authenticated:
         return None
-    return _with_pictures(
+    return _for_display(
         Shop.objects.filter(members__user=user, members__role=ShopMember.Role.OWNER)
     ).first()
+
+
+def verification_list_for_shop(shop: Shop) -> QuerySet:
+    """The stall's requests, newest first (the seller's verification page)."""
+    return Verification.objects.filter(shop=shop).order_by("-submitted_at", "-pk")
+
+
+def verification_state(shop: Shop) -> dict:
+    """Per kind: the current badge date and expiry, the waiting request, the last refusal."""
+    requests = list(verification_list_for_shop(shop)[:20])
+    renew_from = timezone.now() + timedelta(days=settings.SHOP_VERIFICATION_RENEW_DAYS)
+    state = {}
+    for kind in Verification.Kind:
+        mine = [v for v in requests if v.kind == kind]
+        pending = next((v for v in mine if v.is_pending), None)
+        last_decided = next((v for v in mine if v.decided_at), None)
+        badge = shop.identity_badge() if kind == "identity" else shop.business_badge()
+        until = shop.identity_verified_until if kind == "identity" else shop.business_verified_until
+        state[kind.value] = {
+            "kind": kind,
+            "badge": badge,
+            "until": until if badge else None,
+            "expired": bool(until and not badge),
+            "pending": pending,
+            "can_request": pending is None and not (badge and until > renew_from),
+            "rejected": last_decided
+            if last_decided and last_decided.status == Verification.Status.REJECTED
+            else None,
+        }
+    return state

@@ -7,6 +7,7 @@ app_name = "shops"
 urlpatterns = [
     path("stalls/open/", views.shop_open, name="open"),
     path("my-stall/", views.my_shop, name="mine"),
+    path("my-stall/verification/", views.verification, name="verification"),
     path("following/", views.followed_list, name="followed"),
     path("s/<str:code>/", views.shop_short, name="short"),
     path("stalls/<slug:slug>/", views.shop_detail, name="detail"),

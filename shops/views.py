@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -10,8 +11,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from microstore.accounts.access import verified_email_required
 from microstore.errors import DomainError
 from shops import access, selectors, services
-from shops.forms import ShopForm, StatusForm
-from shops.models import Status
+from shops.forms import (
+    BusinessVerificationForm,
+    IdentityVerificationForm,
+    ShopForm,
+    StatusForm,
+)
+from shops.models import Status, Verification
 
 FOLLOWED_PER_PAGE = 24
 
@@ -60,7 +66,10 @@ def shop_manage(request, slug):
     form = ShopForm(request.POST or None, request.FILES or None, instance=shop)
     if request.method == "POST":
         if shop.is_closed:
-            messages.error(request, _("A closed stall cannot be edited."))
+            if shop.is_suspended:
+                messages.error(request, _("A suspended stall cannot be edited."))
+            else:
+                messages.error(request, _("A closed stall cannot be edited."))
             return redirect("shops:manage", slug=shop.slug)
         if form.is_valid():
             try:
@@ -86,6 +95,9 @@ def shop_manage(request, slug):
 def shop_status(request, slug):
     """Pause (holiday mode) or resume. Closing goes through its own confirm page."""
     shop = access.get_shop_for_member(request.user, slug)
+    if shop.is_closed:
+        messages.error(request, _("That is not a change a stall can make."))
+        return redirect("shops:manage", slug=shop.slug)
     form = StatusForm(request.POST)
     if not form.is_valid() or form.cleaned_data["status"] == Status.CLOSED:
         messages.error(request, _("That is not a change a stall can make."))
@@ -200,3 +212,50 @@ def followed_list(request):
     paginator = Paginator(selectors.shop_list_followed(user=request.user), FOLLOWED_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     return render(request, "shops/followed_list.html", {"page": page})
+
+
+VERIFICATION_FORMS = {
+    Verification.Kind.IDENTITY: IdentityVerificationForm,
+    Verification.Kind.BUSINESS: BusinessVerificationForm,
+}
+
+
+@verified_email_required
+@require_http_methods(["GET", "POST"])
+def verification(request):
+    """Ask to be verified, and see where each request stands."""
+    shop = selectors.shop_owned_by(request.user)
+    if shop is None:
+        return redirect("shops:open")
+    forms = {kind: form(prefix=kind) for kind, form in VERIFICATION_FORMS.items()}
+    status = 200
+    if request.method == "POST":
+        kind = request.POST.get("kind", "")
+        if kind not in VERIFICATION_FORMS:
+            messages.error(request, _("Choose which verification you are asking for."))
+            status = 400
+        else:
+            form = VERIFICATION_FORMS[kind](request.POST, request.FILES, prefix=kind)
+            forms[kind] = form
+            if form.is_valid():
+                try:
+                    services.verification_request(
+                        shop=shop, actor=request.user, kind=kind, **form.cleaned_data
+                    )
+                except DomainError as exc:
+                    # Shown at the top: the form may be hidden (a request is already waiting).
+                    messages.error(request, exc.message)
+                else:
+                    messages.success(
+                        request,
+                        _("Thank you. A moderator will look at your request within two days."),
+                    )
+                    return redirect("shops:verification")
+            status = 400
+    context = {
+        "shop": shop,
+        "forms": forms,
+        "state": selectors.verification_state(shop),
+        "renew_days": settings.SHOP_VERIFICATION_RENEW_DAYS,
+    }
+    return render(request, "shops/verification.html", context, status=status)

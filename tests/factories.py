@@ -2,6 +2,7 @@ import uuid
 
 import factory
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 
 from microstore.accounts.models import User
 
@@ -25,6 +26,9 @@ class UserFactory(factory.django.DjangoModelFactory):
             EmailAddress.objects.create(
                 user=user, email=user.email, primary=True, verified=extracted is not False
             )
+            if extracted is not False:
+                User.objects.filter(pk=user.pk).update(email_confirmed_at=user.date_joined)
+                user.email_confirmed_at = user.date_joined
 
 
 class NotificationFactory(factory.django.DjangoModelFactory):
@@ -47,6 +51,7 @@ def _quick_user() -> User:
         f"seller-{uuid.uuid4().hex[:12]}@example.com",
         None,
         display_name="Seller",
+        email_confirmed_at=timezone.now(),
     )
     EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
     return user

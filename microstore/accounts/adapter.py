@@ -3,6 +3,7 @@ from allauth.account.models import EmailAddress
 from allauth.core import context as allauth_context
 from django.contrib.sites.shortcuts import get_current_site
 
+from microstore.accounts.services import user_record_email_confirmed
 from microstore.notifications import notify
 from microstore.notifications.models import OutgoingEmail
 from microstore.notifications.services import outgoing_email_create
@@ -54,6 +55,8 @@ class AccountAdapter(DefaultAccountAdapter):
             .exists()
         )
         confirmed = super().confirm_email(request, email_address)
+        if confirmed:
+            user_record_email_confirmed(user=email_address.user)
         if confirmed and first:
             notify(recipient=email_address.user, kind="account.welcome")
         return confirmed

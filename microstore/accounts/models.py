@@ -60,6 +60,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("Unselect this instead of deleting accounts."),
     )
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # When the member first confirmed an email address (the stall's "email confirmed" badge).
+    email_confirmed_at = models.DateTimeField(_("email confirmed"), null=True, blank=True)
     avatar = models.ForeignKey(
         "images.Image",
         verbose_name=_("profile photo"),

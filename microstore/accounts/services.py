@@ -1,5 +1,6 @@
 from allauth.account.models import EmailAddress
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from microstore.accounts.models import User
@@ -17,7 +18,17 @@ def email_mark_verified(*, user: User) -> EmailAddress:
     EmailAddress.objects.filter(user=user, primary=True).exclude(pk=address.pk).update(
         primary=False
     )
+    user_record_email_confirmed(user=user)
     return address
+
+
+def user_record_email_confirmed(*, user: User) -> None:
+    """Remember when the member first confirmed an address; later confirmations keep it."""
+    now = timezone.now()
+    if User.objects.filter(pk=user.pk, email_confirmed_at__isnull=True).update(
+        email_confirmed_at=now
+    ):
+        user.email_confirmed_at = now
 
 
 @transaction.atomic

@@ -28,3 +28,22 @@ def test_demo_stalls_with_processed_pictures_one_on_holiday_and_followed(
     assert shops.filter(status=Status.PAUSED).count() == 1
     assert Follow.objects.filter(user__email="xiaomei@example.com").count() == 2
     assert laogao.followers_count == 1
+
+
+def test_demo_badges_in_every_state(django_capture_on_commit_callbacks):
+    from shops.models import Verification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        demo.seed()
+
+    def stall(email):
+        return Shop.objects.get(members__user__email=email)
+
+    laogao = stall("laogao@example.com")
+    assert laogao.identity_badge() and laogao.business_badge()
+    assert stall("qinling@example.com").identity_badge()
+    waiting = Verification.objects.get(shop=stall("jingdezhen@example.com"))
+    assert waiting.status == Verification.Status.PENDING
+    turned_down = Verification.objects.get(shop=stall("puer@example.com"))
+    assert turned_down.status == Verification.Status.REJECTED and turned_down.reason
+    assert turned_down.document  # the licence photo, in the private storage

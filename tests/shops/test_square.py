@@ -9,7 +9,7 @@ from microstore.images.services import image_create
 from shops import services
 from shops.models import Shop, Status
 from tests.factories import ShopFactory, UserFactory
-from tests.shops.conftest import png_bytes
+from tests.shops.conftest import ID_NUMBER, LICENCE, png_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -35,12 +35,58 @@ def _pictures(owner):
     return logo, banner
 
 
+def verify(shop, *kinds, admin):
+    """Approved through the real services, as the admin action does."""
+    owner = shop.members.get().user
+    for kind in kinds:
+        fields = (
+            {"real_name": "高建国", "id_number": ID_NUMBER}
+            if kind == "identity"
+            else {
+                "business_name": "Co-op",
+                "licence_number": LICENCE,
+                "document": SimpleUploadedFile("l.png", png_bytes(900, 700)),
+            }
+        )
+        request = services.verification_request(shop=shop, actor=owner, kind=kind, **fields)
+        services.verification_approve(verification=request, actor=admin)
+    return shop
+
+
+def test_by_default_the_most_trusted_stalls_come_first(client, admin_user):
+    plain = ShopFactory(name="Plain stall")
+    Shop.objects.filter(pk=plain.pk).update(followers_count=500)
+    verify(ShopFactory(name="Identity stall"), "identity", admin=admin_user)
+    verify(ShopFactory(name="Fully verified stall"), "identity", "business", admin=admin_user)
+
+    text = client.get(reverse("home")).text
+
+    positions = [text.index(name) for name in ("Fully verified", "Identity stall", "Plain")]
+    assert positions == sorted(positions)
+    assert text.count("Identity verified") == 2 and text.count("Business verified") == 1
+
+
+def test_verified_only_hides_stalls_without_a_valid_identity_check(client, admin_user):
+    verify(ShopFactory(name="Verified stall"), "identity", admin=admin_user)
+    ShopFactory(name="Unverified stall")
+
+    text = client.get(reverse("home"), {"verified": "on"}).text
+
+    assert "Verified stall" in text and "Unverified stall" not in text
+
+
+def test_suspended_stalls_are_not_on_the_square(client, admin_user):
+    services.shop_suspend(shop=ShopFactory(name="Bad stall"), actor=admin_user, reason="Spam.")
+
+    assert "Bad stall" not in client.get(reverse("home")).text
+
+
 def test_stalls_are_listed_newest_first(client):
     old = ShopFactory(name="Old stall")
     Shop.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=3))
     ShopFactory(name="New stall")
 
-    text = client.get(reverse("home")).text
+    text = client.get(reverse("home"), {"sort": "newest"}).text
 
     assert text.index("New stall") < text.index("Old stall")
     assert "What every stall shows you" in text  # the promises stay
@@ -73,7 +119,7 @@ def test_a_region_without_stalls_says_so(client):
 
     text = client.get(reverse("home"), {"region": "tibet"}).text
 
-    assert "No stalls in this region yet." in text
+    assert "No stalls match these filters yet." in text
     assert "Show every stall" in text
 
 
@@ -113,25 +159,29 @@ def test_pagination_keeps_the_filters(client):
 
 @pytest.mark.parametrize("stalls", [1, 50])
 def test_the_square_runs_a_bounded_number_of_queries(
-    client, stalls, django_assert_max_num_queries, django_capture_on_commit_callbacks
+    client, admin_user, stalls, django_assert_max_num_queries, django_capture_on_commit_callbacks
 ):
-    with_pictures(django_capture_on_commit_callbacks, *ShopFactory.create_batch(stalls))
+    shops = ShopFactory.create_batch(stalls)
+    with_pictures(django_capture_on_commit_callbacks, *shops)
+    verify(shops[0], "identity", "business", admin=admin_user)
     client.force_login(UserFactory())
 
-    # session, user, the bell, my stall, the count, the page of stalls (logos joined)
+    # session, user, the bell, my stall, the count, the page of stalls (logos and badges joined)
     with django_assert_max_num_queries(6):
         response = client.get(reverse("home"))
 
     assert response.status_code == 200
     assert response.text.count('<li class="stall-card') == min(stalls, 24)
+    assert "Business verified" in response.text
     assert "/media/img/" in response.text
 
 
 @pytest.mark.parametrize("stalls", [1, 50])
 def test_a_stall_page_runs_a_bounded_number_of_queries(
-    client, stalls, django_assert_max_num_queries, django_capture_on_commit_callbacks
+    client, admin_user, stalls, django_assert_max_num_queries, django_capture_on_commit_callbacks
 ):
     shop = with_pictures(django_capture_on_commit_callbacks, *ShopFactory.create_batch(stalls))
+    verify(shop, "identity", admin=admin_user)
     for user in UserFactory.create_batch(3):
         services.follow(user=user, shop=shop)
     client.force_login(UserFactory())
@@ -142,4 +192,5 @@ def test_a_stall_page_runs_a_bounded_number_of_queries(
 
     assert response.status_code == 200
     assert "3 followers" in response.text
+    assert "Identity verified" in response.text
     assert "/media/img/" in response.text  # the processed logo and banner are shown

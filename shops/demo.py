@@ -1,0 +1,104 @@
+"""Demo verifications for `make run`: the badges in every state a newcomer should see.
+
+老高 is identity- and business-verified, 张蜜 identity-verified, 陶师傅's request waits in the
+admin, and 岩帕's business request was turned down with a reason. Decisions go through the real
+services, made by the demo admin, so the audit trail and the notifications are there too.
+"""
+
+from io import BytesIO
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image, ImageDraw
+
+from microstore.accounts.models import User
+from shops import selectors, services
+from shops.models import Verification
+from shops.validators import id_number_check_char, uscc_check_char
+
+ADMIN = "admin@example.com"
+
+
+def demo_id_number(first17: str) -> str:
+    return first17 + id_number_check_char(first17)
+
+
+def demo_licence_number(first17: str) -> str:
+    return first17 + uscc_check_char(first17)
+
+
+def draw_licence(title: str) -> bytes:
+    """A Pillow-drawn stand-in for a photographed business licence (no real document)."""
+    image = Image.new("RGB", (1200, 850), (250, 246, 236))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((30, 30, 1170, 820), outline=(170, 50, 40), width=12)
+    draw.ellipse((960, 600, 1120, 760), outline=(200, 40, 40), width=10)
+    draw.text((80, 80), f"DEMO LICENCE: {title}", fill=(40, 40, 40))
+    for row in range(8):
+        draw.line((80, 200 + row * 60, 900, 200 + row * 60), fill=(180, 170, 150), width=4)
+    buffer = BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+DEMO = [
+    # owner email, kind, fields, decision ("approve", "reject: reason" or None = waiting)
+    (
+        "laogao@example.com",
+        "identity",
+        {"real_name": "高建国", "id_number": demo_id_number("35052419700101123")},
+        "approve",
+    ),
+    (
+        "laogao@example.com",
+        "business",
+        {
+            "business_name": "安溪县老高茶叶专业合作社",
+            "licence_number": demo_licence_number("93350524MA2Y0L0G1"),
+        },
+        "approve",
+    ),
+    (
+        "qinling@example.com",
+        "identity",
+        {"real_name": "张蜜", "id_number": demo_id_number("61102619850315242")},
+        "approve",
+    ),
+    (
+        "jingdezhen@example.com",
+        "identity",
+        {"real_name": "陶文", "id_number": demo_id_number("36020219780808301")},
+        None,
+    ),
+    (
+        "puer@example.com",
+        "business",
+        {
+            "business_name": "勐海岩帕茶厂",
+            "licence_number": demo_licence_number("91532822MA6K1P2X0"),
+        },
+        "reject: The photo of the licence is too blurry to read the registration number. "
+        "Please photograph it in daylight, flat on a table.",
+    ),
+]
+
+
+def seed_verifications() -> None:
+    """Idempotent: a stall that already has a request of that kind is left as it is."""
+    admin = User.objects.filter(email=ADMIN).first()
+    for email, kind, fields, decision in DEMO:
+        owner = User.objects.filter(email=email).first()
+        shop = selectors.shop_owned_by(owner) if owner else None
+        if shop is None or shop.verifications.filter(kind=kind).exists():
+            continue
+        document = None
+        if kind == Verification.Kind.BUSINESS:
+            document = SimpleUploadedFile("licence.png", draw_licence(fields["business_name"]))
+        verification = services.verification_request(
+            shop=shop, actor=owner, kind=kind, document=document, **fields
+        )
+        if decision == "approve":
+            services.verification_approve(verification=verification, actor=admin)
+        elif decision:
+            services.verification_reject(
+                verification=verification, actor=admin, reason=decision.removeprefix("reject: ")
+            )

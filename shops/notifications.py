@@ -1,0 +1,41 @@
+"""Notification kinds of the stalls app (registered from ``ShopsConfig.ready``).
+
+All are essential: a seller must hear about decisions on their own stall.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from microstore.notifications.kinds import Category, Kind, register_kind
+
+VERIFICATION_APPROVED = register_kind(
+    Kind(
+        key="shops.verification_approved",
+        label=_("Your stall was verified"),
+        category=Category.SHOP,
+        essential=True,
+    )
+)
+VERIFICATION_REJECTED = register_kind(
+    Kind(
+        key="shops.verification_rejected",
+        label=_("A verification request was turned down"),
+        category=Category.SHOP,
+        essential=True,
+    )
+)
+SUSPENDED = register_kind(
+    Kind(
+        key="shops.suspended",
+        label=_("Your stall was suspended"),
+        category=Category.SHOP,
+        essential=True,
+    )
+)
+REINSTATED = register_kind(
+    Kind(
+        key="shops.reinstated",
+        label=_("Your stall is back on the square"),
+        category=Category.SHOP,
+        essential=True,
+    )
+)
