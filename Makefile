@@ -13,7 +13,7 @@ PYTHON ?= $(shell for p in python3.12 python3.13 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { echo $$p; break; }; done)
 
-.PHONY: help install install-dev run serve test lint format migrations-check check-deploy worker superuser lock messages messages-check clean bench
+.PHONY: help install install-dev run serve test lint format migrations-check check-deploy worker superuser lock messages messages-check clean bench bench-catalog
 
 help:
 	@echo "make run        install, migrate, load demo data and serve on http://$(HOST):$(PORT)"
@@ -21,6 +21,7 @@ help:
 	@echo "make lint       ruff check + ruff format --check + makemigrations --check"
 	@echo "make worker     Celery worker and beat against REDIS_URL"
 	@echo "make bench      images/second through the image pipeline (and a worker, with REDIS_URL)"
+	@echo "make bench-catalog  search and listing p50/p95 over 1,000,000 goods (DATABASE_URL: Postgres)"
 	@echo "make superuser  create an admin account"
 	@echo "make lock       re-pin requirements*.txt from pyproject.toml"
 	@echo "make messages   update and compile translations (needs gettext)"
@@ -71,6 +72,11 @@ migrations-check: install-dev
 # Not a test: prints images/second for a 12 MP phone photo (tests/benchmarks/bench_images.py).
 bench: install-dev
 	$(PY) tests/benchmarks/bench_images.py $(BENCH_ARGS)
+
+# Not a test: adds 1,000,000 made-up goods to DATABASE_URL (a scratch PostgreSQL database; a
+# second run reuses them) and prints search and listing p50/p95 (tests/benchmarks/bench_catalog.py).
+bench-catalog: install-dev
+	$(PY) tests/benchmarks/bench_catalog.py $(BENCH_ARGS)
 
 check-deploy: install
 	DJANGO_DEBUG=0 DJANGO_HTTPS=1 DJANGO_ALLOWED_HOSTS=shop.example.com EMAIL_URL=$${EMAIL_URL:-smtp://smtp.example.com} \

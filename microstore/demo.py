@@ -116,6 +116,9 @@ def seed() -> list[tuple[DemoPerson, bool]]:
         results.append((person, created))
     seed_notifications()
     seed_stalls()
+    from catalog.demo import seed_goods
+
+    seed_goods()
     return results
 
 

@@ -138,6 +138,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "microstore.notifications.tasks.sweep_outgoing_email",
         "schedule": 60.0,
     },
+    # "Did you mean …?": the vocabulary of published titles.
+    "refresh-search-words": {
+        "task": "catalog.tasks.refresh_search_words",
+        "schedule": crontab(minute=23),
+    },
 }
 
 # --- Accounts (django-allauth) ----------------------------------------------------------------

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from catalog import views as catalog_views
 from microstore import views
 
 # The admin logs in through allauth, so its log-in is rate-limited like everyone else's.
@@ -13,7 +14,7 @@ admin.site.site_title = _("microstore admin")
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("search/", views.search, name="search"),
+    path("search/", catalog_views.search, name="search"),  # the header's search box
     path("cart/", views.cart, name="cart"),
     path("healthz/", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
@@ -21,6 +22,7 @@ urlpatterns = [
     path("", include("microstore.images.urls")),  # /media/… renditions, /images/… fragments
     path("notifications/", include("microstore.notifications.urls")),
     path("", include("shops.urls")),  # /stalls/…, /s/<code>/, /my-stall/, /following/
+    path("", include("catalog.urls")),  # /stalls/<slug>/goods/…, /stalls/<slug>/manage/goods/…
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

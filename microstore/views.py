@@ -7,11 +7,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 SQUARE_PER_PAGE = 24
+GOODS_ON_SQUARE = 24
 
 
 @require_GET
 def home(request):
     """The square: stalls (filtered, sorted, paginated) and, once the catalog exists, goods."""
+    from catalog.selectors import product_list_published
     from shops import selectors as shop_selectors
     from shops.forms import SquareFilterForm
 
@@ -27,16 +29,11 @@ def home(request):
         "page": page,
         "page_query": query.urlencode(),
         "my_shop": shop_selectors.shop_owned_by(request.user),
+        "goods": product_list_published()[:GOODS_ON_SQUARE],
     }
     # A hand-made filter URL with a region or sort we do not know: say so, show everything.
     status = 400 if request.GET and not filter_form.is_valid() else 200
     return render(request, "square.html", context, status=status)
-
-
-@require_GET
-def search(request):
-    query = request.GET.get("q", "").strip()[:100]
-    return render(request, "search.html", {"query": query})
 
 
 @require_GET

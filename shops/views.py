@@ -8,6 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from catalog.selectors import product_list_for_shop
 from microstore.accounts.access import verified_email_required
 from microstore.errors import DomainError
 from shops import access, selectors, services
@@ -20,6 +21,7 @@ from shops.forms import (
 from shops.models import Status, Verification
 
 FOLLOWED_PER_PAGE = 24
+GOODS_ON_STALL_PAGE = 48
 
 
 @verified_email_required
@@ -151,6 +153,7 @@ def shop_detail(request, slug):
     is_owner = request.user.is_authenticated and shop.members.filter(user=request.user).exists()
     context = {
         "shop": shop,
+        "goods": [] if shop.is_closed else product_list_for_shop(shop)[:GOODS_ON_STALL_PAGE],
         "is_owner": is_owner,
         "is_followed": selectors.shop_is_followed(shop=shop, user=request.user),
     }

@@ -92,6 +92,25 @@ def running_worker(transactional_db):
         yield celery_app
 
 
+@pytest.fixture(autouse=True)
+def _default_categories(request):
+    """The category tree a data migration seeds. Tests with ``transaction=True`` empty every
+    table afterwards, so later tests get the tree back here."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None:
+        return
+    transactional = marker.kwargs.get("transaction", False)
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from catalog.models import Category
+
+    if not Category.objects.exists():
+        import_module("catalog.migrations.0002_default_categories").create_tree(apps, None)
+
+
 @pytest.fixture
 def owner(db):
     return UserFactory(display_name="Lao Gao")

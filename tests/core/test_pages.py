@@ -8,7 +8,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_square_invites_people_to_open_a_stall(client, django_assert_max_num_queries):
-    with django_assert_max_num_queries(1):  # counting the stalls
+    with django_assert_max_num_queries(2):  # counting the stalls, the newest goods
         response = client.get(reverse("home"))
 
     assert response.status_code == 200
@@ -19,8 +19,8 @@ def test_the_square_invites_people_to_open_a_stall(client, django_assert_max_num
 def test_the_header_knows_who_is_logged_in(client, django_assert_max_num_queries):
     client.force_login(UserFactory(display_name="老高的茶叶铺"))
 
-    # session, user, the bell's unread count, "my stall?", counting the stalls
-    with django_assert_max_num_queries(5):
+    # session, user, the bell's unread count, "my stall?", counting the stalls, the goods
+    with django_assert_max_num_queries(6):
         response = client.get(reverse("home"))
 
     assert "老高的茶叶铺" in response.text

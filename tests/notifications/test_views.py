@@ -309,8 +309,8 @@ def test_a_user_with_many_notifications_pays_one_query_for_the_bell(
     make_notifications(user, 30)
     client.force_login(user)
 
-    # session, user, the bell's count; the square's own two (my stall?, counting stalls)
-    with django_assert_max_num_queries(5):
+    # session, user, the bell's count; the square's own three (my stall?, stalls, goods)
+    with django_assert_max_num_queries(6):
         response = client.get(reverse("home"))
 
     assert "Notifications, 30 unread" in response.text

@@ -166,8 +166,9 @@ def test_the_square_runs_a_bounded_number_of_queries(
     verify(shops[0], "identity", "business", admin=admin_user)
     client.force_login(UserFactory())
 
-    # session, user, the bell, my stall, the count, the page of stalls (logos and badges joined)
-    with django_assert_max_num_queries(6):
+    # session, user, the bell, my stall, the count, the page of stalls (logos and badges
+    # joined), the newest goods
+    with django_assert_max_num_queries(7):
         response = client.get(reverse("home"))
 
     assert response.status_code == 200
@@ -186,8 +187,8 @@ def test_a_stall_page_runs_a_bounded_number_of_queries(
         services.follow(user=user, shop=shop)
     client.force_login(UserFactory())
 
-    # session, user, the bell, the stall (logo and banner joined), member?, following?
-    with django_assert_max_num_queries(6):
+    # session, user, the bell, the stall (logo and banner joined), member?, following?, goods
+    with django_assert_max_num_queries(7):
         response = client.get(shop.get_absolute_url())
 
     assert response.status_code == 200
