@@ -67,7 +67,7 @@ lint: install-dev
 	$(MAKE) --no-print-directory migrations-check
 
 migrations-check: install-dev
-	DJANGO_DEBUG=1 $(MANAGE) makemigrations --check --dry-run
+	$(MANAGE) makemigrations --check --dry-run
 
 # Not a test: prints images/second for a 12 MP phone photo (tests/benchmarks/bench_images.py).
 bench: install-dev

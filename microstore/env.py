@@ -52,7 +52,9 @@ def get_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-def get_secret_key(name: str, *, debug: bool) -> str:
+def get_secret_key(name: str, *, debug: bool, required: bool = True) -> str:
+    """The secret key; without one, debug gets a throw-away key, a command that does not need
+    it (``required=False``) gets none, and everything else refuses to start."""
     key = get_str(name)
     if key:
         if not debug and len(key) < 50:
@@ -63,6 +65,8 @@ def get_secret_key(name: str, *, debug: bool) -> str:
         return key
     if debug:
         return "django-insecure-local-development-only-" + "x" * 20
+    if not required:
+        return ""  # Django refuses to use an empty key, so nothing can sign with it by mistake
     raise ImproperlyConfigured(
         f"{name} is not set. It is required when DJANGO_DEBUG is off: set it to at least 50 "
         'random characters, e.g. python -c "import secrets; print(secrets.token_urlsafe(50))".'

@@ -3,6 +3,7 @@
 Only this module reads the environment, through the helpers in ``microstore.env``.
 """
 
+import sys
 from pathlib import Path
 
 from celery.schedules import crontab
@@ -16,7 +17,18 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 # --- Core -------------------------------------------------------------------------------------
 
 DEBUG = env.get_bool("DJANGO_DEBUG", default=False)
-SECRET_KEY = env.get_secret_key("DJANGO_SECRET_KEY", debug=DEBUG)
+# Commands that only read the code sign nothing, so they run without a secret key (a build step,
+# `manage.py makemigrations --check`); anything that does need it fails when it reads it.
+CODE_ONLY_COMMANDS = {"makemigrations", "makemessages", "compilemessages", "collectstatic"}
+SECRET_KEY = env.get_secret_key(
+    "DJANGO_SECRET_KEY",
+    debug=DEBUG,
+    required=not (
+        Path(sys.argv[0]).name == "manage.py"
+        and sys.argv[1:2]
+        and sys.argv[1] in CODE_ONLY_COMMANDS
+    ),
+)
 ALLOWED_HOSTS = env.get_list(
     "DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
 )

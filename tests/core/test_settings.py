@@ -61,6 +61,15 @@ def test_a_missing_secret_key_stops_start_up_with_a_clear_message():
     assert "Traceback" not in result.stderr
 
 
+def test_commands_that_only_read_the_code_need_no_secret_key():
+    environ = {k: v for k, v in PRODUCTION.items() if k != "DJANGO_SECRET_KEY"}
+
+    result = manage("makemigrations", "--check", "--dry-run", environ=environ)
+
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
+
+
 def test_an_unreachable_database_stops_migrate_with_a_clear_message():
     result = manage(
         "migrate",
