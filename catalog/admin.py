@@ -1,12 +1,12 @@
 from django.contrib import admin, messages
 from django.db.models import Q
-from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from catalog import services
 from catalog.forms import HideForm
 from catalog.models import Category, Completeness, Product, ProvenanceCard, StockMovement, Variant
+from microstore.admin_actions import confirm_action
 
 
 class SubcategoryInline(admin.TabularInline):
@@ -113,36 +113,28 @@ class ProductAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Hide from shoppers, with a reason (the seller is told)"))
     def hide_with_reason(self, request, queryset):
-        form = HideForm(request.POST if "apply" in request.POST else None)
-        if form.is_valid():
-            hidden = 0
-            for product in queryset.select_related("shop"):
-                services.product_hide(
-                    product=product, actor=request.user, reason=form.cleaned_data["reason"]
-                )
-                hidden += 1
-            self.message_user(
-                request,
+        return confirm_action(
+            self,
+            request,
+            queryset.select_related("shop"),
+            form_class=HideForm,
+            title=_("Hide goods from shoppers"),
+            intro=_(
+                "These goods will vanish from the square and from their stalls. Each seller gets "
+                "a notification and an email with the reason you give."
+            ),
+            apply=lambda product, reason: services.product_hide(
+                product=product, actor=request.user, reason=reason
+            ),
+            done_message=lambda count: (
                 ngettext(
                     "%(count)d product hidden; its seller was told why.",
                     "%(count)d products hidden; their sellers were told why.",
-                    hidden,
+                    count,
                 )
-                % {"count": hidden},
-                messages.SUCCESS,
-            )
-            return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Hide goods from shoppers"),
-            "opts": self.model._meta,
-            "products": queryset.select_related("shop"),
-            "form": form,
-            "action": "hide_with_reason",
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        }
-        status = 400 if "apply" in request.POST else 200
-        return render(request, "admin/catalog/product/hide.html", context, status=status)
+                % {"count": count}
+            ),
+        )
 
     @admin.action(description=_("Lift the hiding (back to draft)"))
     def unhide(self, request, queryset):

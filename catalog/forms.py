@@ -11,6 +11,7 @@ from catalog.services import (
     MAX_OWN_TEST_PHOTOS,
     MAX_PHOTOS,
     MIN_PRICE,
+    PROVENANCE_FIELDS,
     PhotoChange,
     VariantRow,
 )
@@ -202,15 +203,7 @@ class ProvenanceForm(forms.ModelForm):
 
     class Meta:
         model = ProvenanceCard
-        fields = [
-            "manufacturer",
-            "manufacturer_address",
-            "origin",
-            "production_date",
-            "batch",
-            "shelf_life",
-            "licence_number",
-        ]
+        fields = list(PROVENANCE_FIELDS)
         widgets = {"production_date": forms.DateInput(attrs={"type": "date"})}
 
     def values(self) -> dict:

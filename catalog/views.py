@@ -320,7 +320,7 @@ def product_detail(request, shop_slug, slug):
     if product is None:
         raise Http404
     visible = product.is_published and not shop.is_closed
-    is_member = request.user.is_authenticated and shop.members.filter(user=request.user).exists()
+    is_member = shop_selectors.shop_is_member(shop=shop, user=request.user)
     if not visible and not is_member:
         raise Http404
     variants = list(product.variants.all())

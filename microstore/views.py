@@ -6,6 +6,10 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from catalog.selectors import product_list_published
+from shops import selectors as shop_selectors
+from shops.forms import SquareFilterForm
+
 SQUARE_PER_PAGE = 24
 GOODS_ON_SQUARE = 24
 
@@ -13,10 +17,6 @@ GOODS_ON_SQUARE = 24
 @require_GET
 def home(request):
     """The square: stalls (filtered, sorted, paginated) and, once the catalog exists, goods."""
-    from catalog.selectors import product_list_published
-    from shops import selectors as shop_selectors
-    from shops.forms import SquareFilterForm
-
     filter_form = SquareFilterForm(request.GET or None)
     filters = filter_form.filters() if request.GET else {}
     stalls = shop_selectors.shop_list_square(**filters)

@@ -4,59 +4,19 @@ Status, badges and verification decisions change only through admin actions that
 services, so every change is logged (``ShopEvent``) and the seller is notified.
 """
 
-from django.contrib import admin, messages
-from django.contrib.admin import helpers
+from django.contrib import admin
 from django.http import FileResponse, Http404
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
-from microstore.errors import DomainError
+from microstore.admin_actions import confirm_action
 from shops import services
 from shops.forms import NoteForm, ReasonForm
 from shops.models import Follow, Shop, ShopEvent, ShopMember, ShopSlug, Status, Verification
 
 DOCUMENT_TYPES = {"jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
-
-
-def _confirmed_action(modeladmin, request, queryset, *, form_class, title, intro, apply):
-    """An action that asks for a reason (or a note) on an intermediate page, then applies
-    ``apply(obj, text)`` to each selected row; refusals are reported, not raised."""
-    form = form_class(request.POST if "apply" in request.POST else None)
-    if form.is_bound and form.is_valid():
-        text = next(iter(form.cleaned_data.values()), "")
-        done = 0
-        for obj in queryset:
-            try:
-                apply(obj, text)
-            except DomainError as exc:
-                modeladmin.message_user(request, f"{obj}: {exc.message}", messages.ERROR)
-            else:
-                done += 1
-                modeladmin.log_change(request, obj, f"{title}: {text}".strip(": "))
-        if done:
-            modeladmin.message_user(
-                request,
-                ngettext("%(count)d done: %(title)s.", "%(count)d done: %(title)s.", done)
-                % {"count": done, "title": title},
-                messages.SUCCESS,
-            )
-        return None
-    context = {
-        **modeladmin.admin_site.each_context(request),
-        "title": title,
-        "intro": intro,
-        "queryset": queryset,
-        "form": form,
-        "action": request.POST.get("action", ""),
-        "opts": modeladmin.model._meta,
-        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        "media": modeladmin.media,
-    }
-    return TemplateResponse(request, "admin/shops/reason_action.html", context)
 
 
 class ShopMemberInline(admin.TabularInline):
@@ -168,7 +128,7 @@ class ShopAdmin(admin.ModelAdmin):
         description=_("Suspend the selected stalls (with a reason)"), permissions=["change"]
     )
     def suspend(self, request, queryset):
-        return _confirmed_action(
+        return confirm_action(
             self,
             request,
             queryset,
@@ -185,7 +145,7 @@ class ShopAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Reinstate the selected stalls"), permissions=["change"])
     def reinstate(self, request, queryset):
-        return _confirmed_action(
+        return confirm_action(
             self,
             request,
             queryset.filter(status=Status.SUSPENDED),
@@ -293,7 +253,7 @@ class VerificationAdmin(RecordAdmin):
 
     @admin.action(description=_("Approve the selected requests"), permissions=["decide"])
     def approve(self, request, queryset):
-        return _confirmed_action(
+        return confirm_action(
             self,
             request,
             queryset,
@@ -309,7 +269,7 @@ class VerificationAdmin(RecordAdmin):
         description=_("Turn down the selected requests (with a reason)"), permissions=["decide"]
     )
     def reject(self, request, queryset):
-        return _confirmed_action(
+        return confirm_action(
             self,
             request,
             queryset,

@@ -69,6 +69,11 @@ def shop_slug_redirect(*, slug: str = "", code: str = "") -> Shop | None:
     return old.shop if old else None
 
 
+def shop_is_member(*, shop: Shop, user) -> bool:
+    """Whether ``user`` runs this stall (owner now, staff later): they see its previews."""
+    return user.is_authenticated and shop.members.filter(user=user).exists()
+
+
 def shop_is_followed(*, shop: Shop, user) -> bool:
     if not user.is_authenticated:
         return False

@@ -150,7 +150,7 @@ def shop_detail(request, slug):
         if moved is None:
             raise Http404
         return redirect(moved, permanent=True)
-    is_owner = request.user.is_authenticated and shop.members.filter(user=request.user).exists()
+    is_owner = selectors.shop_is_member(shop=shop, user=request.user)
     context = {
         "shop": shop,
         "goods": [] if shop.is_closed else product_list_for_shop(shop)[:GOODS_ON_STALL_PAGE],

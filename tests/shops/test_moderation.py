@@ -70,7 +70,7 @@ def test_suspending_needs_a_reason(client, admin_user):
 
     response = suspend(client, shop, reason="")
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "This field is required." in response.text
     assert Shop.objects.get(pk=shop.pk).status == Status.OPEN
 

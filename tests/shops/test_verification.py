@@ -98,7 +98,7 @@ def test_a_rejection_needs_a_reason_and_the_seller_reads_it(
 
     no_reason = admin_action(client, "verification", "reject", [request], reason="  ")
     request.refresh_from_db()
-    assert no_reason.status_code == 200  # the form again, with its error
+    assert no_reason.status_code == 400  # the form again, with its error
     assert "This field is required." in no_reason.text
     assert request.status == Verification.Status.PENDING
 

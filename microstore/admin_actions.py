@@ -1,0 +1,63 @@
+"""Admin actions that ask for a reason (or a note) on an intermediate page before they act.
+
+Moderation goes through services, so each selected row is handed to ``apply(obj, text)``;
+a ``DomainError`` is reported for that row and the others still go through.
+"""
+
+from collections.abc import Callable
+
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
+from django.utils.translation import ngettext
+
+from microstore.errors import DomainError
+
+
+def confirm_action(
+    modeladmin: admin.ModelAdmin,
+    request,
+    queryset,
+    *,
+    form_class,
+    title: str,
+    intro: str,
+    apply: Callable,
+    done_message: Callable[[int], str] | None = None,
+):
+    """Show the page (first POST), re-show it with the form's errors (400), or apply."""
+    form = form_class(request.POST if "apply" in request.POST else None)
+    if form.is_bound and form.is_valid():
+        text = next(iter(form.cleaned_data.values()), "")
+        done = 0
+        for obj in queryset:
+            try:
+                apply(obj, text)
+            except DomainError as exc:
+                modeladmin.message_user(request, f"{obj}: {exc.message}", messages.ERROR)
+            else:
+                done += 1
+                modeladmin.log_change(request, obj, f"{title}: {text}".strip(": "))
+        if done:
+            message = (
+                done_message(done)
+                if done_message
+                else ngettext("%(count)d done: %(title)s.", "%(count)d done: %(title)s.", done)
+                % {"count": done, "title": title}
+            )
+            modeladmin.message_user(request, message, messages.SUCCESS)
+        return None
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": title,
+        "intro": intro,
+        "queryset": queryset,
+        "form": form,
+        "action": request.POST.get("action", ""),
+        "opts": modeladmin.model._meta,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        "media": modeladmin.media,
+    }
+    return TemplateResponse(
+        request, "admin/reason_action.html", context, status=400 if form.is_bound else 200
+    )
