@@ -21,6 +21,9 @@ STRICT = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
 def pytest_configure(config):
+    # Hashing a password properly is slow on purpose (PBKDF2, over a million rounds); tests
+    # create hundreds of users, so they use a fast hasher. Log-in still checks the password.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STATIC_ROOT = tempfile.mkdtemp(prefix="microstore-static-")
     # Pages render {% static %} without running collectstatic first; production's manifest
     # storage is exercised by the production-settings test, which does run collectstatic.
