@@ -314,6 +314,7 @@ class StockMovement(models.Model):
         SELLER_EDIT = "seller_edit", _("changed by the seller")
         SALE = "sale", _("sold")
         RETURN = "return", _("returned")
+        CANCELLED = "cancelled", _("order cancelled")
         CORRECTION = "correction", _("correction")
 
     variant = models.ForeignKey(

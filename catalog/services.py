@@ -57,6 +57,11 @@ class InvalidTransition(DomainError):
 
 class OutOfStock(DomainError):
     def __init__(self, variant: Variant, wanted: int):
+        self.variant = variant
+        self.wanted = wanted
+        if variant.stock == 0:
+            super().__init__(_("“%(name)s” is sold out.") % {"name": str(variant)})
+            return
         super().__init__(
             _("Only %(stock)s of “%(name)s” left; %(wanted)s asked for.")
             % {"stock": variant.stock, "name": str(variant), "wanted": wanted}
@@ -525,6 +530,67 @@ def variant_stock_adjust(*, variant_id: int, delta: int, actor, reason: str) -> 
     _lock_product_of(variant_id)
     variant = Variant.objects.select_for_update().select_related("product").get(pk=variant_id)
     return _stock_adjust_locked(variant, delta, actor=actor, reason=reason)
+
+
+# Tests only: False makes ``variants_stock_move`` do what it would do without row locks (read,
+# then write back the number it read), so a concurrency test can show that it then oversells.
+STOCK_LOCKING = True
+
+
+@transaction.atomic
+def variants_stock_move(*, moves: dict[int, int], actor, reason: str) -> dict[int, Variant]:
+    """Take (negative) or give back (positive) stock of several variants at once, all or
+    nothing: checkout, cancelled orders, returns.
+
+    Rows are locked in one fixed order, products by primary key and then variants by primary
+    key, so two carts holding the same goods in a different order wait for each other instead
+    of deadlocking. Raises ``OutOfStock`` naming the first variant that has too few.
+    """
+    moves = {variant_id: delta for variant_id, delta in moves.items() if delta}
+    if not moves:
+        return {}
+    if not STOCK_LOCKING:
+        return _stock_move_unlocked(moves, actor=actor, reason=reason)
+    product_ids = Variant.objects.filter(pk__in=moves).values_list("product_id", flat=True)
+    list(
+        Product.objects.select_for_update()
+        .filter(pk__in=product_ids)
+        .order_by("pk")
+        .values_list("pk")
+    )
+    variants = {
+        variant.pk: variant
+        for variant in Variant.objects.select_for_update(of=("self",))
+        .filter(pk__in=moves)
+        .select_related("product")
+        .order_by("pk")
+    }
+    if len(variants) != len(moves):
+        raise DomainError(_("One of these goods no longer exists."))
+    for variant_id in sorted(moves):
+        variant = variants[variant_id]
+        if variant.stock + moves[variant_id] < 0:
+            raise OutOfStock(variant, -moves[variant_id])
+    for variant_id in sorted(moves):
+        _stock_adjust_locked(variants[variant_id], moves[variant_id], actor=actor, reason=reason)
+    return variants
+
+
+def _stock_move_unlocked(moves: dict[int, int], *, actor, reason: str) -> dict[int, Variant]:
+    """The naive read-modify-write the locks above prevent. Never used outside tests."""
+    variants = {v.pk: v for v in Variant.objects.filter(pk__in=moves).select_related("product")}
+    for variant_id, delta in sorted(moves.items()):
+        variant = variants[variant_id]
+        if variant.stock + delta < 0:
+            raise OutOfStock(variant, -delta)
+    for variant_id, delta in sorted(moves.items()):
+        variant = variants[variant_id]
+        variant.stock += delta
+        Variant.objects.filter(pk=variant_id).update(stock=variant.stock)
+        StockMovement.objects.create(
+            variant=variant, delta=delta, stock_after=variant.stock, reason=reason, actor=actor
+        )
+    return variants
 
 
 @transaction.atomic

@@ -119,6 +119,9 @@ def seed() -> list[tuple[DemoPerson, bool]]:
     from catalog.demo import seed_goods
 
     seed_goods()
+    from orders.demo import seed_orders
+
+    seed_orders()
     return results
 
 

@@ -88,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "microstore.notifications.context_processors.notifications",
+                "orders.context_processors.cart",
             ],
         },
     },
@@ -155,6 +156,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "catalog.tasks.refresh_search_words",
         "schedule": crontab(minute=23),
     },
+    # Orders' timers (orders/services/timers.py): each run is idempotent and safe in parallel.
+    "orders-cancel-unpaid": {"task": "orders.tasks.cancel_unpaid_orders", "schedule": 60.0},
+    "orders-confirm-receipt": {"task": "orders.tasks.confirm_receipt_due", "schedule": 300.0},
+    "orders-complete": {"task": "orders.tasks.complete_orders_due", "schedule": 300.0},
 }
 
 # --- Accounts (django-allauth) ----------------------------------------------------------------
@@ -232,6 +237,7 @@ IMAGE_MIN_SHORT_SIDE = {  # pixels on the short side, per purpose (microstore.im
     "shop_banner": 480,
     "product": 600,
     "review": 400,
+    "return": 400,
     "document": 600,  # verification documents: a licence must stay legible
 }
 IMAGE_RENDITION_WIDTHS = (320, 800, 1600)
@@ -242,6 +248,21 @@ IMAGE_RENDITION_WIDTHS = (320, 800, 1600)
 # ask again in the last SHOP_VERIFICATION_RENEW_DAYS.
 SHOP_VERIFICATION_VALID_DAYS = 365
 SHOP_VERIFICATION_RENEW_DAYS = 30
+
+# --- Orders -----------------------------------------------------------------------------------
+
+# An order not paid within this many minutes is cancelled by beat and its stock returns.
+ORDERS_PAYMENT_MINUTES = env.get_int("ORDERS_PAYMENT_MINUTES", 30, minimum=1)
+# …or, paying the seller directly (a bank transfer takes time), within this many hours.
+ORDERS_DIRECT_PAYMENT_HOURS = env.get_int("ORDERS_DIRECT_PAYMENT_HOURS", 72, minimum=1)
+# Receipt is confirmed for the buyer this many days after shipping if they did not.
+ORDERS_AUTO_RECEIVE_DAYS = env.get_int("ORDERS_AUTO_RECEIVE_DAYS", 10, minimum=1)
+# 7-day no-reason returns, counted from receipt; the order completes when the window closes.
+ORDERS_RETURN_DAYS = 7
+# A seller answers a complaint within this many days, or the buyer may escalate at once.
+ORDERS_DISPUTE_ANSWER_DAYS = env.get_int("ORDERS_DISPUTE_ANSWER_DAYS", 3, minimum=1)
+# The sandbox gateway signs its callbacks with this secret (a real gateway has its own).
+ORDERS_SANDBOX_SECRET = env.get_str("ORDERS_SANDBOX_SECRET") or f"sandbox:{SECRET_KEY}"
 
 # --- Email ------------------------------------------------------------------------------------
 

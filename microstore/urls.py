@@ -15,7 +15,6 @@ admin.site.site_title = _("microstore admin")
 urlpatterns = [
     path("", views.home, name="home"),
     path("search/", catalog_views.search, name="search"),  # the header's search box
-    path("cart/", views.cart, name="cart"),
     path("healthz/", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("account/", include("microstore.accounts.urls")),
@@ -23,6 +22,7 @@ urlpatterns = [
     path("notifications/", include("microstore.notifications.urls")),
     path("", include("shops.urls")),  # /stalls/…, /s/<code>/, /my-stall/, /following/
     path("", include("catalog.urls")),  # /stalls/<slug>/goods/…, /stalls/<slug>/manage/goods/…
+    path("", include("orders.urls")),  # /cart/, /checkout/, /orders/…, …/manage/orders/
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

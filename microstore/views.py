@@ -36,12 +36,6 @@ def home(request):
     return render(request, "square.html", context, status=status)
 
 
-@require_GET
-def cart(request):
-    """The shopping cart. Nothing can be bought until the first stall lists goods."""
-    return render(request, "cart.html")
-
-
 @never_cache
 @require_GET
 def healthz(request):

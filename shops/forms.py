@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +19,34 @@ class ShopForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple(attrs={"class": "region-choices"}),
         help_text=_("Where you send goods. Leave empty if you have not decided yet."),
     )
+    shipping_fee = forms.DecimalField(
+        label=_("Shipping fee"),
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        required=False,
+        help_text=_("A flat fee per order, in yuan. Empty or 0: shipping is free."),
+        error_messages={
+            "min_value": _("The shipping fee cannot be negative."),
+            "max_decimal_places": _("Use at most two decimal places (fen)."),
+            "invalid": _("Enter an amount in yuan, for example 10 or 12.50."),
+        },
+        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+    )
+    free_shipping_over = forms.DecimalField(
+        label=_("Free shipping from"),
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        required=False,
+        help_text=_("Orders of at least this much ship free. Empty: never free."),
+        error_messages={
+            "min_value": _("The free-shipping amount cannot be negative."),
+            "max_decimal_places": _("Use at most two decimal places (fen)."),
+            "invalid": _("Enter an amount in yuan, for example 199 or 99.90."),
+        },
+        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+    )
     logo = ImageUploadField(purpose=Purpose.SHOP_LOGO, label=_("Logo"), required=False)
     banner = ImageUploadField(purpose=Purpose.SHOP_BANNER, label=_("Banner"), required=False)
 
@@ -32,6 +62,9 @@ class ShopForm(forms.ModelForm):
             "phone",
             "return_policy",
             "shipping_regions",
+            "shipping_fee",
+            "free_shipping_over",
+            "payment_instructions",
         ]
         labels = {"name": _("Stall name")}
         help_texts = {
@@ -45,6 +78,7 @@ class ShopForm(forms.ModelForm):
         widgets = {
             "description": forms.Textarea(attrs={"rows": 5}),
             "return_policy": forms.Textarea(attrs={"rows": 4}),
+            "payment_instructions": forms.Textarea(attrs={"rows": 3}),
             "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
         }
 
@@ -53,6 +87,13 @@ class ShopForm(forms.ModelForm):
         if not name:
             raise forms.ValidationError(_("Please enter a name for your stall."))
         return name
+
+    def clean_shipping_fee(self):
+        fee = self.cleaned_data.get("shipping_fee")
+        return Decimal("0.00") if fee is None else fee
+
+    def clean_payment_instructions(self) -> str:
+        return self.cleaned_data.get("payment_instructions", "").strip()
 
     def profile(self) -> dict:
         return {field: self.cleaned_data[field] for field in self.Meta.fields}

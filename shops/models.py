@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -125,6 +126,27 @@ class Shop(models.Model):
     shipping_regions = models.JSONField(
         _("shipping regions"), default=list, blank=True, validators=[validate_regions]
     )
+    # What an order from this stall pays for delivery: a flat fee, free from an amount on.
+    shipping_fee = models.DecimalField(
+        _("shipping fee"), max_digits=12, decimal_places=2, default=Decimal("0.00")
+    )
+    free_shipping_over = models.DecimalField(
+        _("free shipping from"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Orders of at least this much ship free. Empty: never free."),
+    )
+    payment_instructions = models.TextField(
+        _("how to pay you directly"),
+        max_length=1000,
+        blank=True,
+        help_text=_(
+            "Shown to buyers who choose to pay you directly: bank transfer details, "
+            "cash on delivery… Empty: buyers can only pay online."
+        ),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
@@ -154,6 +176,11 @@ class Shop(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(region__in=Region.values), name="shops_shop_region_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(shipping_fee__gte=0)
+                & (models.Q(free_shipping_over__isnull=True) | models.Q(free_shipping_over__gte=0)),
+                name="shops_shop_shipping_not_negative",
             ),
         ]
 
@@ -216,6 +243,12 @@ class Shop(models.Model):
         return [
             {"kind": kind, "label": label, "since": since} for kind, label, since in found if since
         ]
+
+    def shipping_for(self, subtotal: Decimal) -> Decimal:
+        """The shipping fee of an order of ``subtotal`` from this stall."""
+        if self.free_shipping_over is not None and subtotal >= self.free_shipping_over:
+            return Decimal("0.00")
+        return self.shipping_fee
 
     def shipping_region_labels(self) -> list[str]:
         labels = dict(Region.choices)

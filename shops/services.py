@@ -44,6 +44,9 @@ PROFILE_FIELDS = (
     "phone",
     "return_policy",
     "shipping_regions",
+    "shipping_fee",
+    "free_shipping_over",
+    "payment_instructions",
 )
 
 

@@ -25,6 +25,18 @@ class AccountAdapter(DefaultAccountAdapter):
             user.save()
         return user
 
+    def login(self, request, user) -> None:
+        """Log in, then move the anonymous cart of this session into the stored one."""
+        from orders.selectors.cart import cart_count, cart_of
+        from orders.services.cart import SESSION_COUNT_KEY, SESSION_KEY, cart_merge
+
+        token = request.session.get(SESSION_KEY)
+        super().login(request, user)
+        request.session.pop(SESSION_KEY, None)
+        if token:
+            cart_merge(token=token, user=user)
+        request.session[SESSION_COUNT_KEY] = cart_count(cart_of(user=user))
+
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         request = allauth_context.request
         message = self.render_mail(

@@ -16,6 +16,7 @@ class Purpose(models.TextChoices):
     SHOP_BANNER = "shop_banner", _("stall banner")
     PRODUCT = "product", _("product photo")
     REVIEW = "review", _("review photo")
+    RETURN = "return", _("return photo")
 
 
 class Status(models.TextChoices):

@@ -65,6 +65,10 @@ MIN_SIZE_MESSAGES = {
         "Review photos need at least %(min)s px on the short side so other buyers can see "
         "what you received; this one is %(width)s × %(height)s."
     ),
+    Purpose.RETURN: _(
+        "Return photos need at least %(min)s px on the short side so the seller can see "
+        "what is wrong; this one is %(width)s × %(height)s."
+    ),
     Purpose.SHOP_LOGO: _(
         "Stall logos need at least %(min)s px on the short side so they stay sharp on every "
         "screen; this one is %(width)s × %(height)s."
