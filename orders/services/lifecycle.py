@@ -103,9 +103,7 @@ def lock(order: Order) -> Order:
 
 
 @transaction.atomic
-def order_transition(
-    *, order: Order, action: str, role: str, actor=None, note: str = "", notify_other=True
-) -> Order:
+def order_transition(*, order: Order, action: str, role: str, actor=None, note: str = "") -> Order:
     order = lock(order)
     sources, target, roles = TRANSITIONS[action]
     if order.status == target:
@@ -130,8 +128,7 @@ def order_transition(
         fields.append("return_until")
     order.save(update_fields=fields)
     log_event(order, action=action, role=role, actor=actor, note=note, old=old)
-    if notify_other:
-        tell_other_side(order, role=role, actor=actor, action=action, note=note)
+    tell_other_side(order, role=role, actor=actor, action=action, note=note)
     return order
 
 
@@ -221,9 +218,8 @@ def order_complete(*, order: Order) -> Order | None:
         return None
     if locked.disputes.filter(status__in=["open", "answered", "escalated"]).exists():
         return None
-    return order_transition(
-        order=locked, action=Action.COMPLETE, role=Role.SYSTEM, notify_other=False
-    )
+    # Both sides hear of it: the buyer's return window is over, the seller's sale is final.
+    return order_transition(order=locked, action=Action.COMPLETE, role=Role.SYSTEM)
 
 
 @transaction.atomic
