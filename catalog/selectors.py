@@ -87,6 +87,7 @@ def product_for_page(*, shop, slug: str) -> Product | None:
             "category__parent",
             "provenance",
             "provenance__certificate",
+            "rating",  # reviews.ProductRating: the product page's stars, no extra query
         )
         .prefetch_related(*_page_prefetches())
         .first()

@@ -23,6 +23,7 @@ from catalog.forms import (
 from catalog.models import Product, ProvenanceCard
 from microstore.accounts.access import verified_email_required
 from microstore.errors import DomainError
+from reviews import selectors as review_selectors
 from shops import selectors as shop_selectors
 from shops.access import get_shop_for_member
 
@@ -343,6 +344,12 @@ def product_detail(request, shop_slug, slug):
         "structured_data": _structured_data(request, product, variants, canonical),
         "card": _card_of(product),
         "requirement_labels": ProvenanceCard.requirement_labels(),
+        **review_selectors.product_reviews_block(
+            product=product,
+            viewer=request.user,
+            sort=request.GET.get("reviews", ""),
+            page=request.GET.get("rpage"),
+        ),
     }
     return render(request, "catalog/product_detail.html", context)
 

@@ -1,4 +1,5 @@
-"""Admin actions that ask for a reason (or a note) on an intermediate page before they act.
+"""Admin pieces every app uses: actions that ask for a reason (or a note) on an intermediate
+page before they act, and read-only inlines for history and audit rows.
 
 Moderation goes through services, so each selected row is handed to ``apply(obj, text)``;
 a ``DomainError`` is reported for that row and the others still go through.
@@ -61,3 +62,17 @@ def confirm_action(
     return TemplateResponse(
         request, "admin/reason_action.html", context, status=400 if form.is_bound else 200
     )
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """Rows shown for the record (history, timeline, payments): never added, changed or
+    deleted from the admin."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -37,6 +37,8 @@ PEOPLE = [
     DemoPerson("qinling@example.com", "张蜜 Zhang Mi", "seller: Qinling honey (Shaanxi)"),
     DemoPerson("jingdezhen@example.com", "陶师傅 Master Tao", "seller: Jingdezhen ceramics"),
     DemoPerson("puer@example.com", "岩帕 Yan Pa", "seller: Pu'er tea (stall on holiday)"),
+    DemoPerson("chenlu@example.com", "陈露 Chen Lu", "shopper who writes reviews"),
+    DemoPerson("wangqiang@example.com", "王强 Wang Qiang", "shopper (one review reported)"),
 ]
 
 
@@ -122,6 +124,9 @@ def seed() -> list[tuple[DemoPerson, bool]]:
     from orders.demo import seed_orders
 
     seed_orders()
+    from reviews.demo import seed_reviews
+
+    seed_reviews()
     return results
 
 

@@ -15,5 +15,11 @@ from celery import Task
 from django.db import transaction
 
 
-def enqueue_on_commit(task: Task, /, **kwargs) -> None:
-    transaction.on_commit(partial(task.delay, **kwargs), robust=True)
+def enqueue_on_commit(task: Task, /, *, countdown: int | None = None, **kwargs) -> None:
+    """``task(**kwargs)`` once the transaction commits; ``countdown`` seconds later if given
+    (ignored when Celery runs tasks eagerly, as without a broker)."""
+    if countdown is None:
+        send = partial(task.delay, **kwargs)
+    else:
+        send = partial(task.apply_async, kwargs=kwargs, countdown=countdown)
+    transaction.on_commit(send, robust=True)

@@ -160,6 +160,11 @@ CELERY_BEAT_SCHEDULE = {
     "orders-cancel-unpaid": {"task": "orders.tasks.cancel_unpaid_orders", "schedule": 60.0},
     "orders-confirm-receipt": {"task": "orders.tasks.confirm_receipt_due", "schedule": 300.0},
     "orders-complete": {"task": "orders.tasks.complete_orders_due", "schedule": 300.0},
+    # Every stall's trust score in full (badges expire, 90-day windows slide): reviews/trust.py.
+    "reviews-trust-recompute-all": {
+        "task": "reviews.tasks.trust_recompute_all",
+        "schedule": crontab(hour=3, minute=41),
+    },
 }
 
 # --- Accounts (django-allauth) ----------------------------------------------------------------

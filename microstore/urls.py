@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("shops.urls")),  # /stalls/…, /s/<code>/, /my-stall/, /following/
     path("", include("catalog.urls")),  # /stalls/<slug>/goods/…, /stalls/<slug>/manage/goods/…
     path("", include("orders.urls")),  # /cart/, /checkout/, /orders/…, …/manage/orders/
+    path("", include("reviews.urls")),  # /reviews/…, /orders/<number>/lines/<id>/review/
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

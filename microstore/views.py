@@ -25,7 +25,9 @@ def home(request):
     query.pop("page", None)
     context = {
         "filter_form": filter_form,
-        "filtered": bool(filters.get("region") or filters.get("verified")),
+        "filtered": bool(
+            filters.get("region") or filters.get("verified") or filters.get("min_trust")
+        ),
         "page": page,
         "page_query": query.urlencode(),
         "my_shop": shop_selectors.shop_owned_by(request.user),

@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from microstore.admin_actions import ReadOnlyInline
 from microstore.errors import DomainError
 from orders.forms.aftersales import DisputeRulingForm
 from orders.models import (
@@ -28,17 +29,6 @@ from orders.models import (
     ReturnRequest,
 )
 from orders.services.aftersales import dispute_rule
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class OrderLineInline(ReadOnlyInline):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from microstore.admin_actions import confirm_action
+from microstore.admin_actions import ReadOnlyInline, confirm_action
 from shops import services
 from shops.forms import NoteForm, ReasonForm
 from shops.models import Follow, Shop, ShopEvent, ShopMember, ShopSlug, Status, Verification
@@ -35,29 +35,17 @@ class ShopSlugInline(admin.TabularInline):
         return False
 
 
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 class VerificationInline(ReadOnlyInline):
     model = Verification
     fields = ["kind", "status", "submitted_at", "decided_at", "expires_at", "reason"]
     readonly_fields = fields
+    show_change_link = True
 
 
 class ShopEventInline(ReadOnlyInline):
     model = ShopEvent
     fields = ["created_at", "action", "old_status", "new_status", "actor", "note"]
     readonly_fields = fields
-    show_change_link = False
     verbose_name_plural = _("history")
 
 

@@ -1,6 +1,8 @@
 from decimal import Decimal
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from microstore.images.forms import ImageUploadField
@@ -105,6 +107,14 @@ class StatusForm(forms.Form):
     )
 
 
+def _trust_at_least(score: int) -> str:
+    return gettext("%(score)s or more") % {"score": score}
+
+
+# "60 or more", translated when shown (not when the module is imported).
+_at_least = lazy(_trust_at_least, str)
+
+
 class SquareFilterForm(forms.Form):
     region = forms.ChoiceField(
         label=_("Region"),
@@ -121,6 +131,16 @@ class SquareFilterForm(forms.Form):
         required=False,
     )
     verified = forms.BooleanField(label=_("Verified sellers only"), required=False)
+    min_trust = forms.TypedChoiceField(
+        label=_("Trust score"),
+        choices=[
+            ("", _("Any trust score")),
+            *[(n, _at_least(n)) for n in (50, 60, 70, 80, 90)],
+        ],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
 
     def filters(self) -> dict:
         if not self.is_valid():
@@ -130,6 +150,7 @@ class SquareFilterForm(forms.Form):
             "region": data.get("region") or "",
             "sort": data.get("sort") or "trust",
             "verified": bool(data.get("verified")),
+            "min_trust": data.get("min_trust"),
         }
 
 

@@ -3,15 +3,22 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Case, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from shops.models import Follow, Region, Shop, ShopMember, ShopSlug, Status, Verification
 
 SORTS = {
-    # Verified identity and business first (until the reviews issue brings the full trust
-    # score), then the stalls people keep following, then the longest on the square.
-    "trust": ("-trust_rank", "-followers_count", "created_at", "pk"),
+    # The trust score (reviews/trust.py), stalls without one after those with one; then
+    # verified identity and business first, the stalls people keep following, the longest on
+    # the square.
+    "trust": (
+        F("trust__score").desc(nulls_last=True),
+        "-trust_rank",
+        "-followers_count",
+        "created_at",
+        "pk",
+    ),
     "newest": ("-created_at", "-pk"),
     "followed": ("-followers_count", "-created_at", "-pk"),
 }
@@ -20,11 +27,12 @@ VISIBLE = (Status.OPEN, Status.PAUSED)
 
 
 def _for_display(qs: QuerySet) -> QuerySet:
-    """Pictures joined, and the owner's email date for the "email confirmed" badge."""
+    """Pictures and trust score joined, and the owner's email date for the "email confirmed"
+    badge."""
     owner_email = ShopMember.objects.filter(shop=OuterRef("pk"), role=ShopMember.Role.OWNER).values(
         "user__email_confirmed_at"
     )[:1]
-    return qs.select_related("logo", "banner").annotate(
+    return qs.select_related("logo", "banner", "trust").annotate(
         owner_email_confirmed_at=Subquery(owner_email)
     )
 
@@ -35,15 +43,22 @@ def verified_q(now=None) -> Q:
 
 
 def shop_list_square(
-    *, region: str = "", sort: str = DEFAULT_SORT, verified: bool = False
+    *,
+    region: str = "",
+    sort: str = DEFAULT_SORT,
+    verified: bool = False,
+    min_trust: int | None = None,
 ) -> QuerySet:
-    """Stalls on the square: open and on-holiday ones (never closed or suspended)."""
+    """Stalls on the square: open and on-holiday ones (never closed or suspended).
+    ``min_trust``: only stalls whose trust score is at least this (stalls without one out)."""
     now = timezone.now()
     qs = _for_display(Shop.objects.filter(status__in=VISIBLE))
     if region in Region.values:
         qs = qs.filter(region=region)
     if verified:
         qs = qs.filter(verified_q(now))
+    if min_trust is not None:
+        qs = qs.filter(trust__score__gte=min_trust)
     if sort not in SORTS:
         sort = DEFAULT_SORT
     if sort == "trust":

@@ -17,6 +17,7 @@ from microstore.images.models import Purpose
 from microstore.images.services import image_create
 from microstore.images.validation import sniff
 from microstore.notifications import notify
+from reviews.trust import trust_changed
 from shops.models import (
     CODE_ALPHABET,
     CODE_LENGTH,
@@ -377,6 +378,7 @@ def _set_badge(shop: Shop, kind: str, at, until) -> None:
     setattr(shop, f"{kind}_verified_at", at)
     setattr(shop, f"{kind}_verified_until", until)
     shop.save(update_fields=[f"{kind}_verified_at", f"{kind}_verified_until", "updated_at"])
+    trust_changed(shop_id=shop.pk)  # a badge is part of the trust score
 
 
 def _lock(verification: Verification) -> tuple[Verification, Shop]:

@@ -156,6 +156,8 @@ def shop_detail(request, slug):
         "goods": [] if shop.is_closed else product_list_for_shop(shop)[:GOODS_ON_STALL_PAGE],
         "is_owner": is_owner,
         "is_followed": selectors.shop_is_followed(shop=shop, user=request.user),
+        # The trust card's score and parts, joined by the selector (None until first computed).
+        "trust": getattr(shop, "trust", None),
     }
     return render(request, "shops/shop_detail.html", context, status=410 if shop.is_closed else 200)
 

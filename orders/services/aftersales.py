@@ -39,6 +39,7 @@ from orders.models import (
 )
 from orders.models.order import PAID_STATUSES
 from orders.services import lifecycle
+from reviews.trust import trust_changed
 
 MAX_RETURN_PHOTOS = 6
 # Return photos show the seller what the buyer received (their own purpose: own minimum size
@@ -249,6 +250,7 @@ def return_accept(*, order: Order, actor) -> ReturnRequest:
         ret.status, ret.decided_at = ReturnRequest.Status.ACCEPTED, timezone.now()
         ret.save(update_fields=["status", "decided_at", "updated_at"])
         _step(order, action=Action.RETURN_ACCEPTED, role=Role.SELLER, actor=actor)
+        trust_changed(shop_id=order.shop_id)
     return ret
 
 
@@ -271,6 +273,7 @@ def return_refuse(*, order: Order, actor, reason: str) -> ReturnRequest:
         ret.refusal_reason = reason
         ret.save(update_fields=["status", "decided_at", "refusal_reason", "updated_at"])
         _step(order, action=Action.RETURN_REFUSED, role=Role.SELLER, actor=actor, note=reason)
+        trust_changed(shop_id=order.shop_id)
     return ret
 
 
@@ -423,6 +426,7 @@ def dispute_open(*, order: Order, actor, kind: str, statement: str) -> Dispute:
     )
     note = f"{Dispute.Kind(kind).label}: {statement}"
     _step(order, action=Action.DISPUTE_OPENED, role=Role.BUYER, actor=actor, note=note)
+    trust_changed(shop_id=order.shop_id)
     return dispute
 
 
@@ -521,6 +525,7 @@ def dispute_withdraw(*, order: Order, actor) -> Dispute:
     dispute.status, dispute.resolved_at = Dispute.Status.WITHDRAWN, timezone.now()
     dispute.save(update_fields=["status", "resolved_at"])
     _step(order, action=Action.DISPUTE_WITHDRAWN, role=Role.BUYER, actor=actor)
+    trust_changed(shop_id=order.shop_id)
     return dispute
 
 
@@ -591,4 +596,5 @@ def dispute_rule(
             source=Refund.Source.DISPUTE,
             reason=reason,
         )
+    trust_changed(shop_id=order.shop_id)
     return dispute

@@ -24,6 +24,7 @@ from microstore.notifications import notify
 from orders.errors import InvalidTransition, NotAllowed
 from orders.models import Action, Order, OrderEvent, Refund, Role, Status
 from orders.models.order import TRANSITIONS
+from reviews.trust import trust_changed
 from shops.selectors import shop_is_member
 from shops.services import shop_owners
 
@@ -129,6 +130,7 @@ def order_transition(*, order: Order, action: str, role: str, actor=None, note: 
     order.save(update_fields=fields)
     log_event(order, action=action, role=role, actor=actor, note=note, old=old)
     tell_other_side(order, role=role, actor=actor, action=action, note=note)
+    trust_changed(shop_id=order.shop_id)  # paid, shipped, completed, refunded…: the score's inputs
     return order
 
 

@@ -1,0 +1,273 @@
+"""Reviews: write one (from the buyer's order page), edit it within 48 hours, add a follow-up
+after 15 days, the stall's public replies, helpful votes (htmx or a plain form) and reports.
+
+Steps with input have a small page: GET shows the form, a POST with errors re-renders it with a
+400, a good POST goes back to the review on its product page. What is not yours is a 404
+(``reviews.access``). Sellers have no way to delete or hide a review: only moderators can, in
+the admin.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from microstore.errors import DomainError
+from reviews import access, services
+from reviews.forms import FollowUpForm, ReplyForm, ReportForm, ReviewEditForm, ReviewForm
+from reviews.services import ReviewLink
+
+FORM_METHODS = ["GET", "HEAD", "POST"]
+
+
+def _form_step(
+    request, *, form_class, template: str, apply, done: str, back, context=None, initial=None
+):
+    if request.method == "POST":
+        form = form_class(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                result = apply(form)
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, done)
+                return redirect(back(result) if callable(back) else back)
+    else:
+        form = form_class(initial=initial)
+    page = {"form": form, **(context or {})}
+    return render(request, template, page, status=400 if form.errors else 200)
+
+
+def _refused(request, template: str, context: dict, message: str):
+    """The page explains why the step is not possible (400 on a POST)."""
+    status = 400 if request.method == "POST" else 200
+    return render(request, template, {**context, "form": None, "refusal": message}, status=status)
+
+
+def _review_url(review) -> str:
+    return ReviewLink(review).get_absolute_url()
+
+
+@login_required
+@require_http_methods(FORM_METHODS)
+def review_write(request, number, line_id):
+    """The buyer reviews one line of a received order."""
+    line = access.get_line_for_buyer(request.user, number, line_id)
+    context = {"line": line, "order": line.order}
+    existing = getattr(line, "review", None) if hasattr(line, "review") else None
+    if existing is not None:
+        return redirect(_review_url(existing))
+    blocker = services.review_blocker(line=line, user=request.user)
+    if blocker:
+        return _refused(request, "reviews/review_form.html", context, blocker)
+    return _form_step(
+        request,
+        form_class=ReviewForm,
+        template="reviews/review_form.html",
+        context=context,
+        apply=lambda form: services.review_create(
+            order_line=line,
+            actor=request.user,
+            rating=form.cleaned_data["rating"],
+            text=form.cleaned_data["text"],
+            photos=form.cleaned_data["photos"] or [],
+        ),
+        done=_("Thank you: your review is on the product's page."),
+        back=_review_url,
+    )
+
+
+@login_required
+@require_http_methods(FORM_METHODS)
+def review_edit(request, public_id):
+    review = access.get_review_for_author(request.user, public_id)
+    context = {"review": review, "deadline": services.edit_deadline(review)}
+    if not services.can_edit(review):
+        return _refused(
+            request,
+            "reviews/review_edit.html",
+            context,
+            _("Reviews can be edited for 48 hours after writing; this one is now fixed.")
+            if not review.is_hidden
+            else _("This review was removed by moderation and cannot be edited."),
+        )
+    return _form_step(
+        request,
+        form_class=ReviewEditForm,
+        template="reviews/review_edit.html",
+        context=context,
+        initial={"rating": review.rating, "text": review.text},
+        apply=lambda form: services.review_edit(
+            review=review, actor=request.user, **form.cleaned_data
+        ),
+        done=_("Your review is updated."),
+        back=_review_url,
+    )
+
+
+@login_required
+@require_http_methods(FORM_METHODS)
+def follow_up_add(request, public_id):
+    review = access.get_review_for_author(request.user, public_id)
+    context = {
+        "review": review,
+        "title": _("How did it hold up?"),
+        "intro": _(
+            "Tell other shoppers how the product held up after a while. You can add one "
+            "follow-up; it is shown under your review with its date."
+        ),
+        "button": _("Add my follow-up"),
+    }
+    if hasattr(review, "follow_up"):
+        return _refused(
+            request,
+            "reviews/text_form.html",
+            context,
+            _("You have already added a follow-up to this review."),
+        )
+    if not services.can_follow_up(review):
+        return _refused(
+            request,
+            "reviews/text_form.html",
+            context,
+            _("A follow-up can be added 15 days after the review, from %(date)s.")
+            % {"date": timezone.localtime(services.follow_up_opens(review)).strftime("%Y-%m-%d")},
+        )
+    return _form_step(
+        request,
+        form_class=FollowUpForm,
+        template="reviews/text_form.html",
+        context=context,
+        apply=lambda form: services.follow_up_add(
+            review=review, actor=request.user, text=form.cleaned_data["text"]
+        ),
+        done=_("Your follow-up is shown under your review."),
+        back=_review_url(review),
+    )
+
+
+@login_required
+@require_http_methods(FORM_METHODS)
+def review_reply(request, public_id):
+    review = access.get_review_for_seller(request.user, public_id)
+    context = {
+        "review": review,
+        "title": _("Reply to this review"),
+        "intro": _("Your reply is public, shown under the review. You can reply once."),
+        "button": _("Publish my reply"),
+    }
+    if review.seller_reply:
+        return _refused(
+            request,
+            "reviews/text_form.html",
+            context,
+            _("Your stall has already replied to this review."),
+        )
+    if review.is_hidden:
+        return _refused(
+            request, "reviews/text_form.html", context, _("This review was removed by moderation.")
+        )
+    return _form_step(
+        request,
+        form_class=ReplyForm,
+        template="reviews/text_form.html",
+        context=context,
+        apply=lambda form: services.review_reply(
+            review=review, actor=request.user, text=form.cleaned_data["text"]
+        ),
+        done=_("Your reply is published."),
+        back=_review_url(review),
+    )
+
+
+@login_required
+@require_http_methods(FORM_METHODS)
+def follow_up_reply(request, public_id):
+    review = access.get_review_for_seller(request.user, public_id)
+    follow_up = getattr(review, "follow_up", None) if hasattr(review, "follow_up") else None
+    context = {
+        "review": review,
+        "title": _("Reply to the follow-up"),
+        "intro": _("Your reply is public, shown under the follow-up. You can reply once."),
+        "button": _("Publish my reply"),
+    }
+    if follow_up is None:
+        return _refused(
+            request, "reviews/text_form.html", context, _("There is no follow-up to reply to.")
+        )
+    if follow_up.seller_reply:
+        return _refused(
+            request,
+            "reviews/text_form.html",
+            context,
+            _("Your stall has already replied to this follow-up."),
+        )
+    return _form_step(
+        request,
+        form_class=ReplyForm,
+        template="reviews/text_form.html",
+        context=context,
+        apply=lambda form: services.follow_up_reply(
+            review=review, actor=request.user, text=form.cleaned_data["text"]
+        ),
+        done=_("Your reply is published."),
+        back=_review_url(review),
+    )
+
+
+@login_required
+@require_POST
+def review_vote(request, public_id):
+    """Mark a review helpful or take it back. With htmx the button is swapped in place;
+    without JavaScript the form posts and comes back to the review."""
+    review = access.get_review_for_reader(request.user, public_id)
+    helpful = request.POST.get("helpful") == "1"
+    error = ""
+    try:
+        voted = services.vote_set(review=review, actor=request.user, helpful=helpful)
+    except DomainError as exc:
+        error, voted = exc.message, False
+    review.refresh_from_db(fields=["helpful_count"])
+    review.viewer_voted = voted
+    if request.headers.get("HX-Request"):
+        return render(
+            request,
+            "reviews/_helpful.html",
+            {"review": review, "vote_error": error, "user": request.user},
+            status=400 if error else 200,
+        )
+    if error:
+        messages.error(request, error)
+    return redirect(_review_url(review))
+
+
+@login_required
+@require_http_methods(FORM_METHODS)
+def review_report(request, public_id):
+    review = access.get_review_for_reader(request.user, public_id)
+    context = {"review": review}
+    if review.author_id == request.user.pk:
+        return _refused(
+            request, "reviews/report_form.html", context, _("You cannot report your own review.")
+        )
+    if review.reports.filter(reporter=request.user).exists():
+        return _refused(
+            request,
+            "reviews/report_form.html",
+            context,
+            _("You have reported this review already; the moderators will look at it."),
+        )
+    return _form_step(
+        request,
+        form_class=ReportForm,
+        template="reviews/report_form.html",
+        context=context,
+        apply=lambda form: services.review_report(
+            review=review, actor=request.user, **form.cleaned_data
+        ),
+        done=_("Thank you: the moderators will look at this review."),
+        back=_review_url(review),
+    )
