@@ -166,9 +166,10 @@ def seed_stalls() -> None:
             shop = shop_selectors.shop_owned_by(owner) if owner else None
             if shop:
                 shop_services.follow(user=xiaomei, shop=shop)
-    from shops.demo import seed_verifications
+    from shops.demo import seed_updates, seed_verifications
 
     seed_verifications()
+    seed_updates()
 
 
 def draw_stall_picture(name: str, variant: int, width: int, height: int) -> bytes:

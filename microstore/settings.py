@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "catalog",
     "orders",
     "reviews",
+    "microstore.sharing",
     "allauth",
     "allauth.account",
     "django.contrib.admin",
@@ -243,6 +244,7 @@ IMAGE_MIN_SHORT_SIDE = {  # pixels on the short side, per purpose (microstore.im
     "product": 600,
     "review": 400,
     "return": 400,
+    "update": 400,
     "document": 600,  # verification documents: a licence must stay legible
 }
 IMAGE_RENDITION_WIDTHS = (320, 800, 1600)
@@ -253,6 +255,8 @@ IMAGE_RENDITION_WIDTHS = (320, 800, 1600)
 # ask again in the last SHOP_VERIFICATION_RENEW_DAYS.
 SHOP_VERIFICATION_VALID_DAYS = 365
 SHOP_VERIFICATION_RENEW_DAYS = 30
+# Anti-spam: a stall may post at most this many updates in any rolling 24 hours.
+SHOP_UPDATES_PER_DAY = env.get_int("SHOP_UPDATES_PER_DAY", 3, minimum=1)
 
 # --- Orders -----------------------------------------------------------------------------------
 
@@ -268,6 +272,11 @@ ORDERS_RETURN_DAYS = 7
 ORDERS_DISPUTE_ANSWER_DAYS = env.get_int("ORDERS_DISPUTE_ANSWER_DAYS", 3, minimum=1)
 # The sandbox gateway signs its callbacks with this secret (a real gateway has its own).
 ORDERS_SANDBOX_SECRET = env.get_str("ORDERS_SANDBOX_SECRET") or f"sandbox:{SECRET_KEY}"
+
+# --- Sharing ----------------------------------------------------------------------------------
+
+# A visit through a share link credits the sharer with the visitor's orders for this many days.
+SHARE_ATTRIBUTION_DAYS = env.get_int("SHARE_ATTRIBUTION_DAYS", 7, minimum=1)
 
 # --- Email ------------------------------------------------------------------------------------
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("catalog.urls")),  # /stalls/<slug>/goods/…, /stalls/<slug>/manage/goods/…
     path("", include("orders.urls")),  # /cart/, /checkout/, /orders/…, …/manage/orders/
     path("", include("reviews.urls")),  # /reviews/…, /orders/<number>/lines/<id>/review/
+    path("", include("microstore.sharing.urls")),  # /share/…, /account/shares/, …/manage/shares/
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

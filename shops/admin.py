@@ -14,7 +14,18 @@ from django.utils.translation import gettext_lazy as _
 from microstore.admin_actions import ReadOnlyInline, confirm_action
 from shops import services
 from shops.forms import NoteForm, ReasonForm
-from shops.models import Follow, Shop, ShopEvent, ShopMember, ShopSlug, Status, Verification
+from shops.models import (
+    Follow,
+    Shop,
+    ShopEvent,
+    ShopMember,
+    ShopSlug,
+    StallUpdate,
+    Status,
+    UpdateReport,
+    Verification,
+)
+from shops.updates import update_hide, update_keep
 
 DOCUMENT_TYPES = {"jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 
@@ -289,3 +300,77 @@ class FollowAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "shop__name", "shop__slug"]
     raw_id_fields = ["user", "shop"]
     list_select_related = ["user", "shop"]
+
+
+# --- Stall updates: the moderators' queue of reports ----------------------------------------------
+
+
+@admin.register(UpdateReport)
+class UpdateReportAdmin(RecordAdmin):
+    """Reported stall updates, oldest open report first. Hide (with a reason) or keep."""
+
+    list_display = ["update_text", "shop", "reason", "status", "reporter", "created_at"]
+    list_filter = ["status", "reason"]
+    list_select_related = ["update__shop", "reporter"]
+    search_fields = ["update__text", "update__shop__name", "reporter__email", "note"]
+    fields = ["update_text", "shop", "reason", "note", "reporter", "status", "decision_note"]
+    readonly_fields = fields
+    actions = ["hide_updates", "keep_updates"]
+    view_on_site = False
+    ordering = ["status", "created_at", "pk"]
+
+    @admin.display(description=_("update"))
+    def update_text(self, report):
+        return report.update.text[:120]
+
+    @admin.display(description=_("stall"))
+    def shop(self, report):
+        return report.update.shop
+
+    def has_decide_permission(self, request):
+        opts = self.opts
+        return request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
+
+    @admin.action(
+        description=_("Hide the reported updates (with a reason)"), permissions=["decide"]
+    )
+    def hide_updates(self, request, queryset):
+        return confirm_action(
+            self,
+            request,
+            queryset,
+            form_class=ReasonForm,
+            title=_("Hide stall updates"),
+            intro=_(
+                "The updates disappear from the stall page and from followers' squares. The "
+                "seller sees your reason beside the update."
+            ),
+            apply=lambda report, reason: update_hide(
+                update=report.update, actor=request.user, reason=reason
+            ),
+        )
+
+    @admin.action(description=_("Keep the reported updates"), permissions=["decide"])
+    def keep_updates(self, request, queryset):
+        return confirm_action(
+            self,
+            request,
+            queryset,
+            form_class=NoteForm,
+            title=_("Keep stall updates"),
+            intro=_("The updates stay visible; their open reports are closed."),
+            apply=lambda report, note: update_keep(
+                update=report.update, actor=request.user, note=note
+            ),
+        )
+
+
+@admin.register(StallUpdate)
+class StallUpdateAdmin(RecordAdmin):
+    list_display = ["shop", "text", "status", "created_at"]
+    list_filter = ["status"]
+    list_select_related = ["shop"]
+    search_fields = ["text", "shop__name", "shop__slug"]
+    fields = ["shop", "author", "text", "status", "hidden_reason", "created_at"]
+    readonly_fields = fields
+    view_on_site = False  # its URL is the seller's dashboard

@@ -102,3 +102,75 @@ def seed_verifications() -> None:
             services.verification_reject(
                 verification=verification, actor=admin, reason=decision.removeprefix("reject: ")
             )
+
+
+# --- Stall updates: news in 小美's "My square" ------------------------------------------------
+
+DEMO_UPDATES = [
+    # owner email, text, hours ago, photo colours (one Pillow photo per colour)
+    (
+        "laogao@example.com",
+        "春茶开采了。今年的铁观音头春茶已经上架。欢迎品尝。\n"
+        "The spring harvest of Tieguanyin has begun: the first picking is in the shop now.",
+        50,
+        [(96, 140, 60), (150, 180, 90)],
+    ),
+    (
+        "laogao@example.com",
+        "Restocked: 2021 aged oolong, 20 tins. 陈年乌龙补货了。",
+        6,
+        [],
+    ),
+    (
+        "qinling@example.com",
+        "秦岭的槐花蜜摇好了。这周发货。\n"
+        "Acacia honey from the Qinling mountains is extracted; it ships this week.",
+        30,
+        [(230, 180, 60)],
+    ),
+    (
+        "qinling@example.com",
+        "Rain in the mountains: the bees stay home, so the next batch comes a few days later.",
+        3,
+        [],
+    ),
+]
+
+
+def draw_update_photo(colour: tuple[int, int, int], size: int = 800) -> bytes:
+    """A Pillow-drawn stand-in for a harvest photo: rows of leaves (or honeycomb) in a field."""
+    image = Image.new("RGB", (size, size), (245, 240, 225))
+    draw = ImageDraw.Draw(image)
+    step = size // 8
+    for row in range(8):
+        for col in range(8):
+            x, y = col * step + (step // 2 if row % 2 else 0), row * step
+            draw.ellipse((x + 8, y + 8, x + step - 8, y + step - 8), fill=colour)
+    buffer = BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def seed_updates() -> None:
+    """Idempotent: a stall that has posted any update already is left as it is."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from shops.models import StallUpdate
+    from shops.updates import update_post
+
+    now = timezone.now()
+    done = set()
+    for email, text, hours_ago, colours in DEMO_UPDATES:
+        owner = User.objects.filter(email=email).first()
+        shop = selectors.shop_owned_by(owner) if owner else None
+        if shop is None or (shop.pk not in done and shop.updates.exists()):
+            continue
+        done.add(shop.pk)
+        photos = [
+            SimpleUploadedFile(f"update-{n}.png", draw_update_photo(colour))
+            for n, colour in enumerate(colours)
+        ]
+        update = update_post(shop=shop, actor=owner, text=text, photos=photos)
+        StallUpdate.objects.filter(pk=update.pk).update(created_at=now - timedelta(hours=hours_ago))

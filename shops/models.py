@@ -472,3 +472,146 @@ class ShopEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.shop} {self.get_action_display()}"
+
+
+# --- Stall updates and the followers' feed ------------------------------------------------------
+
+
+class StallUpdate(models.Model):
+    """A short post by a stall (new arrivals, harvest news, restocks) shown to its followers."""
+
+    TEXT_MAX = 1000
+    PHOTOS_MAX = 9
+
+    class Status(models.TextChoices):
+        VISIBLE = "visible", _("visible")
+        HIDDEN = "hidden", _("hidden by moderators")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    shop = models.ForeignKey(
+        Shop, on_delete=models.CASCADE, related_name="updates", verbose_name=_("stall")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    text = models.TextField(_("text"), max_length=TEXT_MAX)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.VISIBLE
+    )
+    hidden_reason = models.TextField(_("reason for hiding"), blank=True)
+    created_at = models.DateTimeField(_("posted"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("stall update")
+        verbose_name_plural = _("stall updates")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["shop", "status", "-created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["visible", "hidden"]),
+                name="shops_update_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.shop}: {self.text[:40]}"
+
+    def get_absolute_url(self) -> str:
+        """Where its seller manages it (the link of the "hidden" notification)."""
+        return reverse("shops:updates-manage", kwargs={"slug": self.shop.slug})
+
+    @property
+    def is_visible(self) -> bool:
+        return self.status == self.Status.VISIBLE
+
+
+class StallUpdatePhoto(models.Model):
+    update = models.ForeignKey(
+        StallUpdate, on_delete=models.CASCADE, related_name="photos", verbose_name=_("update")
+    )
+    image = models.ForeignKey(
+        Image, on_delete=models.CASCADE, related_name="+", verbose_name=_("photo")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("update photo")
+        verbose_name_plural = _("update photos")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["update", "position"], name="shops_update_photo_pos"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.update_id} #{self.position}"
+
+
+class Mute(models.Model):
+    """A follower who no longer wants a stall's updates in "My square", still following it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="mutes",
+        verbose_name=_("user"),
+    )
+    shop = models.ForeignKey(
+        Shop, on_delete=models.CASCADE, related_name="mutes", verbose_name=_("stall")
+    )
+    created_at = models.DateTimeField(_("muted"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("mute")
+        verbose_name_plural = _("mutes")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "shop"], name="shops_mute_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} mutes {self.shop}"
+
+
+class UpdateReport(models.Model):
+    """A user's report of a stall update; the moderators' queue in the admin."""
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", _("spam or advertising")
+        MISLEADING = "misleading", _("misleading or fraudulent")
+        OFFENSIVE = "offensive", _("offensive or inappropriate")
+        OTHER = "other", _("something else")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        HIDDEN = "hidden", _("update hidden")
+        KEPT = "kept", _("update kept")
+
+    update = models.ForeignKey(
+        StallUpdate, on_delete=models.CASCADE, related_name="reports", verbose_name=_("update")
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("reporter"),
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    note = models.TextField(_("note"), max_length=1000, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default="open")
+    decision_note = models.TextField(_("moderator's note"), blank=True)
+    created_at = models.DateTimeField(_("reported"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("update report")
+        verbose_name_plural = _("update reports")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["update", "reporter"], name="shops_update_report_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()}: {self.update}"

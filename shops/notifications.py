@@ -39,3 +39,11 @@ REINSTATED = register_kind(
         essential=True,
     )
 )
+UPDATE_HIDDEN = register_kind(
+    Kind(
+        key="shops.update_hidden",
+        label=_("An update of your stall was hidden"),
+        category=Category.SHOP,
+        essential=True,
+    )
+)

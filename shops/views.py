@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from catalog.selectors import product_list_for_shop
 from microstore.accounts.access import verified_email_required
 from microstore.errors import DomainError
-from shops import access, selectors, services
+from shops import access, selectors, services, updates, views_share
 from shops.forms import (
     BusinessVerificationForm,
     IdentityVerificationForm,
@@ -22,6 +22,7 @@ from shops.models import Status, Verification
 
 FOLLOWED_PER_PAGE = 24
 GOODS_ON_STALL_PAGE = 48
+UPDATES_SHOWN = 3  # on the stall page; "more" leads to /stalls/<slug>/updates/
 
 
 @verified_email_required
@@ -158,6 +159,8 @@ def shop_detail(request, slug):
         "is_followed": selectors.shop_is_followed(shop=shop, user=request.user),
         # The trust card's score and parts, joined by the selector (None until first computed).
         "trust": getattr(shop, "trust", None),
+        "updates": [] if shop.is_closed else updates.updates_for_shop(shop)[:UPDATES_SHOWN],
+        **views_share.shop_share_context(shop),  # Open Graph / Twitter tags
     }
     return render(request, "shops/shop_detail.html", context, status=410 if shop.is_closed else 200)
 

@@ -17,6 +17,7 @@ class Purpose(models.TextChoices):
     PRODUCT = "product", _("product photo")
     REVIEW = "review", _("review photo")
     RETURN = "return", _("return photo")
+    UPDATE = "update", _("stall update photo")
 
 
 class Status(models.TextChoices):

@@ -69,6 +69,10 @@ MIN_SIZE_MESSAGES = {
         "Return photos need at least %(min)s px on the short side so the seller can see "
         "what is wrong; this one is %(width)s × %(height)s."
     ),
+    Purpose.UPDATE: _(
+        "Photos in stall updates need at least %(min)s px on the short side so followers can "
+        "see them well; this one is %(width)s × %(height)s."
+    ),
     Purpose.SHOP_LOGO: _(
         "Stall logos need at least %(min)s px on the short side so they stay sharp on every "
         "screen; this one is %(width)s × %(height)s."

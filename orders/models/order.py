@@ -170,6 +170,24 @@ class Order(models.Model):
     total = _amount(_("total"))
     refunded_total = models.DecimalField(_("refunded"), max_digits=12, decimal_places=2, default=0)
 
+    # Who shared the link the buyer came through (one level only: see microstore.sharing).
+    referrer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referred_orders",
+        verbose_name=_("referred by"),
+    )
+    share_link = models.ForeignKey(
+        "sharing.ShareLink",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="orders",
+        verbose_name=_("share link"),
+    )
+
     carrier = models.CharField(_("carrier"), max_length=40, blank=True)
     tracking_number = models.CharField(_("tracking number"), max_length=40, blank=True)
 

@@ -30,6 +30,7 @@ from catalog.services import OutOfStock, variants_stock_move
 from microstore.errors import DomainError
 from microstore.money import quantize
 from microstore.notifications import notify
+from microstore.sharing.services import referrer_for
 from orders.models import (
     Action,
     Address,
@@ -126,11 +127,20 @@ def _lines_to_buy(cart: Cart) -> list[CartLine]:
 
 @transaction.atomic
 def checkout_place(
-    *, buyer, cart: Cart, token, address: Address, choices: dict[int, StallChoice]
+    *,
+    buyer,
+    cart: Cart,
+    token,
+    address: Address,
+    choices: dict[int, StallChoice],
+    referrer=None,
+    share_link=None,
 ) -> CheckoutGroup:
     """Place one order per stall for the buyable lines of ``cart``, delivered to ``address``.
 
     ``choices`` maps each stall's id to its ``StallChoice`` (payment method and note).
+    ``share_link`` (and its sharer, ``referrer``) is the visitor's attribution: the order of the
+    link's stall records the sharer, one level only (``microstore.sharing.services.referrer_for``).
     Idempotent per ``token``: the same token again returns the first call's group.
     """
     try:
@@ -197,6 +207,9 @@ def checkout_place(
             sum((locked[line.variant_id].price * line.quantity for line in shop_lines), Decimal(0))
         )
         shipping = quantize(shop.shipping_for(subtotal))
+        referred_by = referrer_for(link=share_link, buyer=buyer, shop=shop)
+        if referrer is not None and referred_by is not None and referrer.pk != referred_by.pk:
+            referred_by = None
         order = _create_order(
             checkout=group,
             buyer=buyer,
@@ -214,6 +227,8 @@ def checkout_place(
             shipping_fee=shipping,
             total=subtotal + shipping,
             pay_by=pay_by(choice.payment_method, now),
+            referrer=referred_by,
+            share_link=share_link if referred_by is not None else None,
         )
         OrderLine.objects.bulk_create(
             OrderLine(

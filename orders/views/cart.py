@@ -16,6 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from microstore.accounts.access import verified_email_required
 from microstore.errors import DomainError
+from microstore.sharing.services import COOKIE_NAME as SHARE_COOKIE
+from microstore.sharing.services import link_from_cookie
 from orders import access
 from orders.forms.cart import AddressForm, AddToCartForm, CheckoutForm, QuantityForm
 from orders.models import Cart, PaymentMethod
@@ -225,12 +227,15 @@ def checkout(request):
                 )
             else:
                 address = form.chosen_address()
+            share_link = link_from_cookie(request.COOKIES.get(SHARE_COOKIE))
             group = checkout_place(
                 buyer=request.user,
                 cart=cart,
                 token=form.cleaned_data["token"],
                 address=address,
                 choices=form.choices(),
+                share_link=share_link,
+                referrer=share_link.user if share_link else None,
             )
         except DomainError as exc:
             form.add_error(None, exc.message)

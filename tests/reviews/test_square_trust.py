@@ -128,8 +128,9 @@ def test_the_stall_page_with_its_trust_card_stays_within_its_query_bound(
         trust_recompute(shop_id=other.pk)
     client.force_login(UserFactory())
 
-    # session, user, the bell, the stall (pictures and trust joined), member?, following?, goods
-    with django_assert_max_num_queries(7):
+    # session, user, the bell, the stall (pictures and trust joined), member?, following?, goods,
+    # its latest updates
+    with django_assert_max_num_queries(8):
         response = client.get(shop.get_absolute_url())
 
     assert 'class="trust-card__number"' in response.text

@@ -187,8 +187,9 @@ def test_a_stall_page_runs_a_bounded_number_of_queries(
         services.follow(user=user, shop=shop)
     client.force_login(UserFactory())
 
-    # session, user, the bell, the stall (logo and banner joined), member?, following?, goods
-    with django_assert_max_num_queries(7):
+    # session, user, the bell, the stall (logo and banner joined), member?, following?, goods,
+    # its latest updates
+    with django_assert_max_num_queries(8):
         response = client.get(shop.get_absolute_url())
 
     assert response.status_code == 200

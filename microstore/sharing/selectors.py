@@ -1,0 +1,101 @@
+"""Reads for the sharing pages: a sharer's links with their counts, a stall's share figures."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from microstore.money import quantize
+from microstore.sharing.models import ShareLink, ShareVisit
+
+PERIODS = (7, 30, 90)
+DEFAULT_PERIOD = 30
+TOP_SHARERS = 10
+
+
+def _count(qs: QuerySet) -> Subquery:
+    return Coalesce(
+        Subquery(
+            qs.order_by().values("link").annotate(n=Count("pk")).values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        Value(0),
+    )
+
+
+def links_with_counts(qs: QuerySet) -> QuerySet:
+    """``qs`` with ``visit_count`` and ``order_count`` (orders that recorded the sharer)."""
+    from orders.models import Order
+
+    orders = (
+        Order.objects.filter(share_link=OuterRef("pk"))
+        .order_by()
+        .values("share_link")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    return qs.annotate(
+        visit_count=_count(ShareVisit.objects.filter(link=OuterRef("pk"))),
+        order_count=Coalesce(Subquery(orders, output_field=IntegerField()), Value(0)),
+    )
+
+
+def share_links_of(user) -> QuerySet:
+    """The sharer's own links, newest first, with what each brought (no buyer identities)."""
+    return links_with_counts(
+        ShareLink.objects.filter(user=user).select_related("shop", "product", "product__shop")
+    )
+
+
+def share_link_by_code(code: str) -> ShareLink | None:
+    return (
+        ShareLink.objects.select_related("shop", "product", "product__shop")
+        .filter(code=code)
+        .first()
+    )
+
+
+def period_days(value) -> int:
+    try:
+        days = int(value)
+    except (TypeError, ValueError):
+        return DEFAULT_PERIOD
+    return days if days in PERIODS else DEFAULT_PERIOD
+
+
+def shop_share_stats(*, shop, days: int, now=None) -> dict:
+    """Orders and revenue at ``shop`` that came through shares in the last ``days`` days, and
+    the top sharers by orders. Cancelled orders are not counted; revenue is what was paid
+    less refunds."""
+    from orders.models import Order, Status
+    from orders.models.order import PAID_STATUSES
+
+    since = (now or timezone.now()) - timedelta(days=days)
+    orders = Order.objects.filter(
+        shop=shop, share_link__isnull=False, referrer__isnull=False, placed_at__gte=since
+    ).exclude(status=Status.CANCELLED)
+    paid = Q(status__in=PAID_STATUSES)
+    revenue = Coalesce(Sum("total", filter=paid), Decimal(0)) - Coalesce(
+        Sum("refunded_total", filter=paid), Decimal(0)
+    )
+    totals = orders.aggregate(orders=Count("pk"), revenue=revenue)
+    top = list(
+        orders.values("referrer_id", "referrer__display_name")
+        .annotate(orders=Count("pk"), revenue=revenue)
+        .order_by("-orders", "-revenue", "referrer_id")[:TOP_SHARERS]
+    )
+    return {
+        "days": days,
+        "orders": totals["orders"],
+        "revenue": quantize(totals["revenue"] or Decimal(0)),
+        "top": [
+            {
+                "name": row["referrer__display_name"],
+                "orders": row["orders"],
+                "revenue": quantize(row["revenue"] or Decimal(0)),
+            }
+            for row in top
+        ],
+    }

@@ -1,0 +1,137 @@
+"""Stall updates: the seller posts them, the stall page lists them, "My square" gathers them."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from microstore.errors import DomainError
+from shops import access, selectors, updates
+from shops.update_forms import ReportForm, UpdateForm
+
+UPDATES_PER_PAGE = 20
+MANAGE_RECENT = 20
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def update_manage(request, slug):
+    """The seller's "Updates" page: post one, see what was posted (hidden ones too)."""
+    shop = access.get_shop_for_member(request.user, slug)
+    form = UpdateForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                updates.update_post(
+                    shop=shop,
+                    actor=request.user,
+                    text=form.cleaned_data["text"],
+                    photos=form.cleaned_data["photos"],
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("Your update is posted. Your followers will see it."))
+                return redirect("shops:updates-manage", slug=shop.slug)
+        status = 400
+    context = {
+        "shop": shop,
+        "form": form,
+        "left": updates.updates_left_today(shop),
+        "recent": updates.updates_for_manager(shop)[:MANAGE_RECENT],
+    }
+    return render(request, "shops/update_manage.html", context, status=status)
+
+
+@require_GET
+def shop_updates(request, slug):
+    """All updates of a stall, newest first."""
+    shop = selectors.shop_by_slug(slug)
+    if shop is None or shop.is_closed:
+        raise Http404
+    paginator = Paginator(updates.updates_for_shop(shop), UPDATES_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(request, "shops/update_list.html", {"shop": shop, "page": page})
+
+
+@login_required
+@require_GET
+def square_mine(request):
+    """ "My square": updates of the stalls I follow, newest first, muted stalls left out."""
+    paginator = Paginator(updates.feed_for_user(request.user), UPDATES_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    context = {"page": page, "muted": list(updates.muted_shops(request.user))}
+    return render(request, "shops/square_mine.html", context)
+
+
+def _visible_shop(slug):
+    shop = selectors.shop_by_slug(slug)
+    if shop is None or shop.is_closed:
+        raise Http404
+    return shop
+
+
+def _mute_response(request, shop, *, muted: bool):
+    if request.headers.get("HX-Request"):
+        return render(request, "shops/mute_button.html", {"shop": shop, "muted": muted})
+    if muted:
+        messages.success(
+            request,
+            _("%(name)s is muted: its updates stay out of “My square”. You still follow it.")
+            % {"name": shop.name},
+        )
+    next_url = request.POST.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(next_url)
+    return redirect("shops:square-mine")
+
+
+@login_required
+@require_POST
+def shop_mute(request, slug):
+    shop = _visible_shop(slug)
+    updates.mute(user=request.user, shop=shop)
+    return _mute_response(request, shop, muted=True)
+
+
+@login_required
+@require_POST
+def shop_unmute(request, slug):
+    shop = _visible_shop(slug)
+    updates.unmute(user=request.user, shop=shop)
+    return _mute_response(request, shop, muted=False)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def update_report(request, public_id):
+    update = updates.update_for_report(public_id)
+    if update is None:
+        raise Http404
+    form = ReportForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                updates.update_report(
+                    update=update,
+                    reporter=request.user,
+                    reason=form.cleaned_data["reason"],
+                    note=form.cleaned_data["note"],
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("Thank you. The moderators will look at this update."))
+                return redirect("shops:square-mine")
+        status = 400
+    return render(
+        request, "shops/update_report.html", {"update": update, "form": form}, status=status
+    )
