@@ -2,7 +2,7 @@
 
 from django.http import Http404
 
-from orders.models import Address, CheckoutGroup, Order
+from orders.models import Address, CheckoutGroup, Order, Payment, PaymentMethod
 from shops.access import get_shop_for_member
 
 
@@ -44,3 +44,17 @@ def get_checkout_for_buyer(user, token) -> CheckoutGroup:
     if group is None:
         raise Http404
     return group
+
+
+def get_payment_for_buyer(user, reference) -> Payment:
+    """The sandbox payment ``reference`` (with its order and stall) if ``user`` placed the order."""
+    if not user.is_authenticated:
+        raise Http404
+    payment = (
+        Payment.objects.select_related("order__shop")
+        .filter(reference=reference, provider=PaymentMethod.SANDBOX, order__buyer=user)
+        .first()
+    )
+    if payment is None:
+        raise Http404
+    return payment

@@ -11,7 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from microstore.errors import DomainError
-from orders.access import get_order_for_buyer
+from orders.access import get_order_for_buyer, get_payment_for_buyer
 from orders.forms.payments import SandboxDecisionForm
 from orders.models import Payment, PaymentMethod
 from orders.payments import sandbox
@@ -84,16 +84,8 @@ def sandbox_callback(request):
 def sandbox_return(request, reference):
     """Where the gateway sends the buyer back: "paid", or "waiting for confirmation…" until the
     callback arrives (htmx polls the status fragment; without JavaScript, a refresh link)."""
-    number = (
-        Payment.objects.filter(reference=reference, provider=PaymentMethod.SANDBOX)
-        .values_list("order__number", flat=True)
-        .first()
-    )
-    if number is None:
-        raise Http404
-    order = get_order_for_buyer(request.user, number)
-    payment = order.payments.get(reference=reference)
-    context = {"order": order, "payment": payment}
+    payment = get_payment_for_buyer(request.user, reference)
+    context = {"order": payment.order, "payment": payment}
     if request.headers.get("HX-Request"):
         return render(request, "orders/sandbox_return.html#result", context)
     return render(request, "orders/sandbox_return.html", context)
