@@ -15,30 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from microstore.errors import DomainError
+from microstore.steps import form_step
 from reviews import access, services
 from reviews.forms import FollowUpForm, ReplyForm, ReportForm, ReviewEditForm, ReviewForm
 from reviews.services import ReviewLink
 
 FORM_METHODS = ["GET", "HEAD", "POST"]
-
-
-def _form_step(
-    request, *, form_class, template: str, apply, done: str, back, context=None, initial=None
-):
-    if request.method == "POST":
-        form = form_class(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                result = apply(form)
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, done)
-                return redirect(back(result) if callable(back) else back)
-    else:
-        form = form_class(initial=initial)
-    page = {"form": form, **(context or {})}
-    return render(request, template, page, status=400 if form.errors else 200)
 
 
 def _refused(request, template: str, context: dict, message: str):
@@ -63,7 +45,7 @@ def review_write(request, number, line_id):
     blocker = services.review_blocker(line=line, user=request.user)
     if blocker:
         return _refused(request, "reviews/review_form.html", context, blocker)
-    return _form_step(
+    return form_step(
         request,
         form_class=ReviewForm,
         template="reviews/review_form.html",
@@ -94,12 +76,12 @@ def review_edit(request, public_id):
             if not review.is_hidden
             else _("This review was removed by moderation and cannot be edited."),
         )
-    return _form_step(
+    return form_step(
         request,
         form_class=ReviewEditForm,
         template="reviews/review_edit.html",
         context=context,
-        initial={"rating": review.rating, "text": review.text},
+        form_kwargs={"initial": {"rating": review.rating, "text": review.text}},
         apply=lambda form: services.review_edit(
             review=review, actor=request.user, **form.cleaned_data
         ),
@@ -136,7 +118,7 @@ def follow_up_add(request, public_id):
             _("A follow-up can be added 15 days after the review, from %(date)s.")
             % {"date": timezone.localtime(services.follow_up_opens(review)).strftime("%Y-%m-%d")},
         )
-    return _form_step(
+    return form_step(
         request,
         form_class=FollowUpForm,
         template="reviews/text_form.html",
@@ -170,7 +152,7 @@ def review_reply(request, public_id):
         return _refused(
             request, "reviews/text_form.html", context, _("This review was removed by moderation.")
         )
-    return _form_step(
+    return form_step(
         request,
         form_class=ReplyForm,
         template="reviews/text_form.html",
@@ -205,7 +187,7 @@ def follow_up_reply(request, public_id):
             context,
             _("Your stall has already replied to this follow-up."),
         )
-    return _form_step(
+    return form_step(
         request,
         form_class=ReplyForm,
         template="reviews/text_form.html",
@@ -260,7 +242,7 @@ def review_report(request, public_id):
             context,
             _("You have reported this review already; the moderators will look at it."),
         )
-    return _form_step(
+    return form_step(
         request,
         form_class=ReportForm,
         template="reviews/report_form.html",

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from microstore.errors import DomainError
+from microstore.steps import form_step
 from orders import access
 from orders.forms.aftersales import (
     DisputeAnswerForm,
@@ -42,23 +43,17 @@ def _form_step(
     context: dict | None = None,
     form_kwargs: dict | None = None,
 ):
-    """Show ``form_class`` (GET), or validate it and call ``apply(cleaned_data)``: success
-    goes to ``back`` with ``done`` as a message; errors re-render the page with a 400."""
-    form_kwargs = form_kwargs or {}
-    if request.method == "POST":
-        form = form_class(request.POST, request.FILES, **form_kwargs)
-        if form.is_valid():
-            try:
-                apply(form)
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, done)
-                return redirect(back)
-    else:
-        form = form_class(**form_kwargs)
-    page = {"order": order, "form": form, "back": back, **(context or {})}
-    return render(request, template, page, status=400 if form.errors else 200)
+    """``microstore.steps.form_step`` on an order's page (which gets ``order`` and ``back``)."""
+    return form_step(
+        request,
+        form_class=form_class,
+        template=template,
+        apply=apply,
+        done=done,
+        back=back,
+        context={"order": order, "back": back, **(context or {})},
+        form_kwargs=form_kwargs,
+    )
 
 
 def _one_click(request, *, apply, done: str, back: str):
