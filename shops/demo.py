@@ -174,3 +174,18 @@ def seed_updates() -> None:
         ]
         update = update_post(shop=shop, actor=owner, text=text, photos=photos)
         StallUpdate.objects.filter(pk=update.pk).update(created_at=now - timedelta(hours=hours_ago))
+
+
+# --- The weekly digest: 小美 has opted in -----------------------------------------------------
+
+
+def seed_digest() -> None:
+    """小美 gets the weekly digest of the stalls she follows (see it with ``manage.py
+    send_digests``). Seeding sends nothing, and a choice she made since is kept."""
+    from microstore.notifications.selectors import stored_preferences
+    from microstore.notifications.services import preference_set
+    from shops.digest import KIND
+
+    xiaomei = User.objects.filter(email="xiaomei@example.com").first()
+    if xiaomei and (KIND, "email") not in stored_preferences(user=xiaomei):
+        preference_set(user=xiaomei, kind=KIND, channel="email", enabled=True, actor=None)

@@ -615,3 +615,25 @@ class UpdateReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()}: {self.update}"
+
+
+class DigestState(models.Model):
+    """Where a user's weekly digest stands (shops/digest.py): the next digest covers what the
+    stalls they follow did since ``last_sent_at`` (at most a week back). Its row is locked while
+    a digest is put together, so two runs at once cannot both send one."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="digest_state",
+        verbose_name=_("user"),
+    )
+    last_sent_at = models.DateTimeField(_("last digest sent"), null=True, blank=True)
+    last_checked_at = models.DateTimeField(_("last checked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("weekly digest state")
+        verbose_name_plural = _("weekly digest states")
+
+    def __str__(self) -> str:
+        return f"digest of {self.user_id}: {self.last_sent_at or 'never sent'}"

@@ -1,11 +1,12 @@
 """Notification kinds of the stalls app (registered from ``ShopsConfig.ready``).
 
-All are essential: a seller must hear about decisions on their own stall.
+The sellers' kinds are essential: a seller must hear about decisions on their own stall. The
+shoppers' weekly digest (shops/digest.py) is email only and opt-in.
 """
 
 from django.utils.translation import gettext_lazy as _
 
-from microstore.notifications.kinds import Category, Kind, register_kind
+from microstore.notifications.kinds import Category, Channel, Kind, register_kind
 
 VERIFICATION_APPROVED = register_kind(
     Kind(
@@ -45,5 +46,15 @@ UPDATE_HIDDEN = register_kind(
         label=_("An update of your stall was hidden"),
         category=Category.SHOP,
         essential=True,
+    )
+)
+DIGEST = register_kind(
+    Kind(
+        key="square.digest",
+        # context: see shops.digest.digest_context. Nobody gets it without opting in.
+        label=_("Weekly digest of the stalls you follow"),
+        category=Category.SQUARE,
+        channels=(Channel.EMAIL,),
+        email_default=False,
     )
 )
