@@ -127,6 +127,9 @@ def seed() -> list[tuple[DemoPerson, bool]]:
     from reviews.demo import seed_reviews
 
     seed_reviews()
+    from microstore.sharing.demo import seed_sharing
+
+    seed_sharing()
     return results
 
 
@@ -166,10 +169,11 @@ def seed_stalls() -> None:
             shop = shop_selectors.shop_owned_by(owner) if owner else None
             if shop:
                 shop_services.follow(user=xiaomei, shop=shop)
-    from shops.demo import seed_updates, seed_verifications
+    from shops.demo import seed_digest, seed_updates, seed_verifications
 
     seed_verifications()
     seed_updates()
+    seed_digest()
 
 
 def draw_stall_picture(name: str, variant: int, width: int, height: int) -> bytes:

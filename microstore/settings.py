@@ -166,6 +166,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reviews.tasks.trust_recompute_all",
         "schedule": crontab(hour=3, minute=41),
     },
+    # The weekly digest of followed stalls (shops/digest.py), Monday morning in TIME_ZONE.
+    "shops-weekly-digest": {
+        "task": "shops.tasks.send_weekly_digests",
+        "schedule": crontab(day_of_week=1, hour=8, minute=7),
+    },
 }
 
 # --- Accounts (django-allauth) ----------------------------------------------------------------
@@ -204,6 +209,8 @@ LANGUAGE_CODE = env.get_str("LANGUAGE_CODE", "zh-hans")
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.get_str("TIME_ZONE", "Asia/Shanghai")
+# Beat reads its crontabs in the site's time zone ("Monday 08:07" is Monday morning here).
+CELERY_TIMEZONE = TIME_ZONE
 USE_I18N = True
 USE_TZ = True
 
@@ -277,6 +284,23 @@ ORDERS_SANDBOX_SECRET = env.get_str("ORDERS_SANDBOX_SECRET") or f"sandbox:{SECRE
 
 # A visit through a share link credits the sharer with the visitor's orders for this many days.
 SHARE_ATTRIBUTION_DAYS = env.get_int("SHARE_ATTRIBUTION_DAYS", 7, minimum=1)
+# Share posters (PNG, made by a task): the fonts tried in order, per character. The bundled
+# subset (GB2312 and Latin-1) comes first; system fonts fill in rarer characters. With none of
+# them present posters fail with a message and `manage.py check` warns.
+SHARE_POSTER_FONTS = env.get_list(
+    "SHARE_POSTER_FONTS",
+    [
+        str(BASE_DIR / "microstore/sharing/fonts/WenQuanYiMicroHei-subset.ttf"),
+        "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+        "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    ],
+)
+# Width and height in pixels: a phone-shaped image for chat apps.
+SHARE_POSTER_SIZE = (
+    env.get_int("SHARE_POSTER_WIDTH", 750, minimum=300),
+    env.get_int("SHARE_POSTER_HEIGHT", 1200, minimum=500),
+)
 
 # --- Email ------------------------------------------------------------------------------------
 

@@ -19,7 +19,9 @@ def get_order_for_buyer(user, number: str) -> Order:
 def get_order_for_seller(user, shop_slug: str, number: str) -> Order:
     """The order ``number`` of the stall at ``shop_slug`` if ``user`` runs that stall."""
     shop = get_shop_for_member(user, shop_slug)
-    order = Order.objects.select_related("buyer").filter(number=number, shop=shop).first()
+    order = (
+        Order.objects.select_related("buyer", "referrer").filter(number=number, shop=shop).first()
+    )
     if order is None:
         raise Http404
     order.shop = shop

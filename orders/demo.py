@@ -71,8 +71,9 @@ def _variant(owner: User, index: int = 0) -> Variant | None:
     return Variant.objects.filter(product__in=product, stock__gte=5).order_by("pk").first()
 
 
-def _place(buyer, address, items, methods) -> list[Order]:
-    """One checkout of ``items`` (variant, quantity); ``methods`` by stall id."""
+def _place(buyer, address, items, methods, share_link=None) -> list[Order]:
+    """One checkout of ``items`` (variant, quantity); ``methods`` by stall id; ``share_link``
+    as if the buyer had opened it (its sharer becomes the referrer)."""
     basket = cart.cart_get_or_create(user=buyer)
     for variant, quantity in items:
         cart.cart_add(cart=basket, variant_id=variant.pk, quantity=quantity)
@@ -85,6 +86,8 @@ def _place(buyer, address, items, methods) -> list[Order]:
             shop_id: checkout.StallChoice(payment_method=method)
             for shop_id, method in methods.items()
         },
+        share_link=share_link,
+        referrer=share_link.user if share_link else None,
     )
     return list(group.orders.select_related("shop").order_by("pk"))
 

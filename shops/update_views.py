@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -56,7 +57,9 @@ def shop_updates(request, slug):
         raise Http404
     paginator = Paginator(updates.updates_for_shop(shop), UPDATES_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
-    return render(request, "shops/update_list.html", {"shop": shop, "page": page})
+    is_owner = selectors.shop_is_member(shop=shop, user=request.user)
+    context = {"shop": shop, "page": page, "is_owner": is_owner}
+    return render(request, "shops/update_list.html", context)
 
 
 @login_required
@@ -76,6 +79,16 @@ def _visible_shop(slug):
     return shop
 
 
+def _back(request, default: str):
+    """Where the form came from (``next``, this site only), else ``default``."""
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return next_url
+    return default
+
+
 def _mute_response(request, shop, *, muted: bool):
     if request.headers.get("HX-Request"):
         return render(request, "shops/mute_button.html", {"shop": shop, "muted": muted})
@@ -85,12 +98,7 @@ def _mute_response(request, shop, *, muted: bool):
             _("%(name)s is muted: its updates stay out of “My square”. You still follow it.")
             % {"name": shop.name},
         )
-    next_url = request.POST.get("next", "")
-    if next_url and url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(next_url)
-    return redirect("shops:square-mine")
+    return redirect(_back(request, reverse("shops:square-mine")))
 
 
 @login_required
@@ -116,6 +124,7 @@ def update_report(request, public_id):
     if update is None:
         raise Http404
     form = ReportForm(request.POST or None)
+    back = _back(request, reverse("shops:square-mine"))
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -130,8 +139,7 @@ def update_report(request, public_id):
                 form.add_error(None, exc.message)
             else:
                 messages.success(request, _("Thank you. The moderators will look at this update."))
-                return redirect("shops:square-mine")
+                return redirect(back)
         status = 400
-    return render(
-        request, "shops/update_report.html", {"update": update, "form": form}, status=status
-    )
+    context = {"update": update, "form": form, "back": back}
+    return render(request, "shops/update_report.html", context, status=status)

@@ -6,3 +6,6 @@ class SharingConfig(AppConfig):
     name = "microstore.sharing"
     label = "sharing"
     verbose_name = _("Sharing")
+
+    def ready(self):
+        from microstore.sharing import checks  # noqa: F401 -- registers the system check

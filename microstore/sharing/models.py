@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Product
@@ -83,3 +84,51 @@ class ShareVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.link} @ {self.visited_at:%Y-%m-%d %H:%M}"
+
+
+class SharePoster(models.Model):
+    """The poster image of a product link (a PNG in ``default_storage``), made by a task.
+
+    ``fingerprint`` is the sha256 of what the poster shows (see ``poster.PosterFacts``): when
+    the product, the stall or the link changes, a new request sees a different fingerprint and
+    has the poster made again.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("being made")
+        READY = "ready", _("ready")
+        FAILED = "failed", _("failed")
+
+    link = models.OneToOneField(
+        ShareLink, on_delete=models.CASCADE, related_name="poster", verbose_name=_("share link")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)
+    image_name = models.CharField(_("image file"), max_length=200, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    made_at = models.DateTimeField(_("made"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("share poster")
+        verbose_name_plural = _("share posters")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "ready", "failed"]),
+                name="sharing_poster_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.link} ({self.status})"
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == self.Status.READY and bool(self.image_name)
+
+    @property
+    def version(self) -> str:
+        """A short token for the image's URL: a new poster gets a new URL."""
+        return self.fingerprint[:12]

@@ -49,6 +49,13 @@ def share_links_of(user) -> QuerySet:
     )
 
 
+def share_link_figures(link: ShareLink) -> dict:
+    """``{"visit_count": n, "order_count": n}`` of one link, in one query."""
+    return links_with_counts(ShareLink.objects.filter(pk=link.pk)).values(
+        "visit_count", "order_count"
+    )[0]
+
+
 def share_link_by_code(code: str) -> ShareLink | None:
     return (
         ShareLink.objects.select_related("shop", "product", "product__shop")
@@ -99,3 +106,23 @@ def shop_share_stats(*, shop, days: int, now=None) -> dict:
             for row in top
         ],
     }
+
+
+POSTER_RELATED = ("shop", "shop__trust", "product", "product__cover", "product__shop")
+
+
+def share_link_of(user, code: str) -> ShareLink | None:
+    """The user's own link with ``code``, with what its poster shows joined; None for anyone
+    else's link or an unknown code."""
+    return (
+        ShareLink.objects.select_related(*POSTER_RELATED, "poster")
+        .filter(user=user, code=code)
+        .first()
+    )
+
+
+def poster_with_link(poster_id: int):
+    from microstore.sharing.models import SharePoster
+
+    related = [f"link__{name}" for name in POSTER_RELATED]
+    return SharePoster.objects.select_related(*related).filter(pk=poster_id).first()

@@ -1,20 +1,32 @@
-"""Share links, visits and the referral rule.
+"""Share links, visits, the referral rule, and share posters.
 
 The rule (README, "Principles"): one level only. An order records the sharer of the link it
 came through and nothing else; nobody gains from the people their referees refer. A buyer never
 refers themselves, and a stall's own members sharing their stall get plain links.
+
+Posters: ``poster_request`` compares the poster's fingerprint with what the product looks like
+now and, if they differ, marks it pending and enqueues ``tasks.make_share_poster``, which calls
+``poster_make`` to draw it (``poster.poster_render``) and store the PNG.
 """
 
+import logging
 import secrets
 
 from django.conf import settings
 from django.core import signing
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from microstore.errors import DomainError
-from microstore.sharing.models import ShareLink, ShareVisit
+from microstore.queue import enqueue_on_commit
+from microstore.sharing.models import ShareLink, SharePoster, ShareVisit
+from microstore.sharing.poster import PosterFacts, PosterFontMissing, poster_render, poster_size
 from shops.selectors import shop_is_member
+
+logger = logging.getLogger(__name__)
 
 COOKIE_NAME = "ms_share"
 COOKIE_SALT = "sharing"
@@ -77,3 +89,177 @@ def referrer_for(*, link: ShareLink | None, buyer, shop):
     if shop_is_member(shop=shop, user=link.user):
         return None
     return link.user
+
+
+# --- Share posters ----------------------------------------------------------------------------
+
+
+def _cover_rendition(image) -> str:
+    """The name of the cover's JPEG rendition that fills the poster's width (the widest when
+    none is that wide); "" without a ready cover."""
+    if image is None or not image.is_ready:
+        return ""
+    jpegs = image.renditions_of("jpeg")
+    if not jpegs:
+        return ""
+    width = poster_size()[0]
+    return next((r["name"] for r in jpegs if r["width"] >= width), jpegs[-1]["name"])
+
+
+def _read(name: str) -> bytes | None:
+    try:
+        with default_storage.open(name, "rb") as file:
+            return file.read()
+    except OSError:  # gone from the storage: the placeholder instead of no poster
+        logger.warning("Poster cover %s could not be read", name)
+        return None
+
+
+def share_url(link: ShareLink) -> str:
+    """The link on the public site (``settings.SITE_URL``): what the QR code carries."""
+    return settings.SITE_URL.rstrip("/") + link.get_absolute_url()
+
+
+def poster_facts(link: ShareLink, *, with_cover: bool = False) -> PosterFacts:
+    """What ``link``'s poster shows now. Product links only. ``with_cover`` reads the photo's
+    bytes (for drawing); without it only its name is known (enough for the fingerprint).
+    Expects the link with product, cover, stall and trust score joined (see selectors)."""
+    product = link.product
+    if product is None:
+        raise DomainError(_("Posters are made for products: share a product to get one."))
+    shop = link.shop
+    if not product.is_published or shop.is_closed:
+        raise DomainError(_("This product is not on sale now, so it has no poster."))
+    trust = getattr(shop, "trust", None)
+    cover_key = _cover_rendition(product.cover)
+    return PosterFacts(
+        title=product.title,
+        price=product.price_min,
+        price_from=product.variant_count > 1,
+        stall_name=shop.name,
+        badges=tuple(badge["kind"] for badge in shop.verified_badges()),
+        trust_score=trust.score if trust is not None else None,
+        share_url=share_url(link),
+        cover_key=cover_key,
+        cover=_read(cover_key) if with_cover and cover_key else None,
+    )
+
+
+def _loaded_poster(link: ShareLink) -> SharePoster | None:
+    try:
+        return link.poster
+    except SharePoster.DoesNotExist:
+        return None
+
+
+def poster_request(*, link: ShareLink, actor, force: bool = False) -> SharePoster:
+    """``link``'s poster, up to date: one that shows what the product looks like now is left
+    alone (a failed one too, unless ``force``: the user asked to try again); otherwise it is
+    marked pending and made by a task once the transaction commits."""
+    if actor is None or link.user_id != actor.pk:
+        raise DomainError(_("Only the sharer can make a poster of this link."))
+    fingerprint = poster_facts(link).fingerprint()
+    current = _loaded_poster(link)
+    if current is not None and current.fingerprint == fingerprint and not force:
+        return current  # the common case: no lock, no write
+    with transaction.atomic():
+        poster, created = SharePoster.objects.select_for_update().get_or_create(
+            link=link, defaults={"fingerprint": fingerprint}
+        )
+        if not created:
+            if poster.fingerprint == fingerprint and not force:
+                return poster  # a parallel request got here first
+            poster.fingerprint = fingerprint
+            poster.status = SharePoster.Status.PENDING
+            poster.error = ""
+            poster.requested_at = timezone.now()
+            poster.save(update_fields=["fingerprint", "status", "error", "requested_at"])
+        from microstore.sharing.tasks import make_share_poster
+
+        enqueue_on_commit(make_share_poster, poster_id=poster.pk)
+    link.poster = poster
+    return poster
+
+
+def poster_make(*, poster_id: int) -> SharePoster | None:
+    """Draw and store the poster, replacing (and deleting) the previous file. Idempotent: a
+    poster already ready with what the product shows now is left alone. A task that finds the
+    poster asked for again while it was drawing throws its work away: the newer request's
+    task makes the newer poster."""
+    from microstore.sharing.selectors import poster_with_link
+
+    poster = poster_with_link(poster_id)
+    if poster is None:
+        return None  # its link was deleted meanwhile
+    requested = poster.fingerprint
+    try:
+        facts = poster_facts(poster.link, with_cover=True)
+    except DomainError as exc:
+        return poster_fail(poster_id=poster_id, fingerprint=requested, error=exc.message)
+    fingerprint = facts.fingerprint()
+    if (
+        poster.is_ready
+        and poster.fingerprint == fingerprint
+        and default_storage.exists(poster.image_name)
+    ):
+        return poster
+    try:
+        png = poster_render(facts=facts)
+        name = default_storage.save(
+            f"posters/{poster.link.code}-{fingerprint[:12]}.png", ContentFile(png)
+        )
+    except PosterFontMissing as exc:
+        logger.error("Share poster %s: %s", poster_id, exc.message)
+        return poster_fail(poster_id=poster_id, fingerprint=requested, error=exc.message)
+    except Exception:  # never leave the sharer waiting on a poster that will not come
+        logger.exception("Share poster %s could not be made", poster_id)
+        error = _("The poster could not be made. Please try again in a moment.")
+        return poster_fail(poster_id=poster_id, fingerprint=requested, error=error)
+    return poster_store(
+        poster_id=poster_id, requested=requested, fingerprint=fingerprint, name=name
+    )
+
+
+def poster_store(
+    *, poster_id: int, requested: str, fingerprint: str, name: str
+) -> SharePoster | None:
+    """Make the drawn file ``name`` (showing ``fingerprint``) the poster, if the poster is
+    still the one asked for (``requested``) when the drawing started; the previous file is
+    deleted after commit. Asked for again meanwhile (or deleted): the drawing is thrown away,
+    since the newer request's task draws the newer poster."""
+    with transaction.atomic():
+        poster = SharePoster.objects.select_for_update().filter(pk=poster_id).first()
+        stale = poster is None or poster.fingerprint != requested
+        if not stale:
+            previous = poster.image_name
+            poster.status = SharePoster.Status.READY
+            poster.fingerprint = fingerprint
+            poster.image_name = name
+            poster.error = ""
+            poster.made_at = timezone.now()
+            poster.save(update_fields=["status", "fingerprint", "image_name", "error", "made_at"])
+            if previous and previous != name:
+                transaction.on_commit(lambda: _delete(previous), robust=True)
+    if stale:
+        _delete(name)
+    return poster
+
+
+def _delete(name: str) -> None:
+    try:
+        default_storage.delete(name)
+    except OSError:
+        logger.warning("Old share poster %s could not be deleted", name)
+
+
+@transaction.atomic
+def poster_fail(*, poster_id: int, fingerprint: str, error: str) -> SharePoster | None:
+    """Record why the poster could not be made (shown to its sharer), unless it was asked for
+    again meanwhile."""
+    poster = SharePoster.objects.select_for_update().filter(pk=poster_id).first()
+    if poster is None or poster.fingerprint != fingerprint:
+        return poster
+    poster.status = SharePoster.Status.FAILED
+    poster.error = error
+    poster.save(update_fields=["status", "error"])
+    return poster

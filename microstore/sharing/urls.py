@@ -13,5 +13,9 @@ urlpatterns = [
     ),
     path("share/<str:code>/", views.visit, name="visit"),
     path("account/shares/", views.mine, name="mine"),
+    path("account/shares/<str:code>/poster/", views.poster, name="poster"),
+    path("account/shares/<str:code>/poster.png", views.poster_png, name="poster-png"),
+    path("account/shares/<str:code>/", views.detail, name="detail"),
+    path("account/shares/<str:code>/qr.svg", views.qr, name="qr"),
     path("stalls/<slug:shop_slug>/manage/shares/", views.shop_shares, name="shop-shares"),
 ]

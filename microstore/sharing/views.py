@@ -1,17 +1,23 @@
 """Share links: make one (POST), follow one (records a visit, sets the attribution cookie),
-and the two figures pages: the sharer's own links and a stall's orders through shares."""
+one link's page (the link to copy, its QR code, its figures), and the two figures pages: the
+sharer's own links and a stall's orders through shares; and a product link's poster (a PNG
+made by a task)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from catalog import selectors as catalog_selectors
 from microstore.errors import DomainError
+from microstore.notifications.services import absolute_url
+from microstore.qr import qr_svg
 from microstore.sharing import selectors, services
+from microstore.sharing.access import get_share_link_for_user
+from microstore.sharing.poster import poster_size
 from shops import selectors as shop_selectors
 from shops.access import get_shop_for_member
 
@@ -24,8 +30,8 @@ def _public_shop(slug):
 
 
 def _made(request, link):
-    messages.success(request, _("Your share link is ready: copy it below."))
-    return redirect(f"{reverse('sharing:mine')}#share-{link.code}")
+    messages.success(request, _("Your share link is ready: copy it or show its QR code."))
+    return redirect("sharing:detail", code=link.code)
 
 
 @login_required
@@ -89,6 +95,34 @@ def mine(request):
 
 @login_required
 @require_GET
+def detail(request, code):
+    """One of the sharer's links: the URL to copy, its QR code and what it brought."""
+    link = get_share_link_for_user(request.user, code)
+    context = {
+        "link": link,
+        "share_url": request.build_absolute_uri(link.get_absolute_url()),
+        "figures": selectors.share_link_figures(link),
+    }
+    return render(request, "sharing/sharelink_detail.html", context)
+
+
+@login_required
+@require_GET
+def qr(request, code):
+    """The QR code of the sharer's own link (scanning it counts as a visit through the link)."""
+    link = get_share_link_for_user(request.user, code)
+    svg = qr_svg(
+        absolute_url(link.get_absolute_url()),
+        title=_("QR code for %(name)s") % {"name": link.target_title()},
+    )
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+@require_GET
 def shop_shares(request, shop_slug):
     """A stall's orders and revenue through shares, per period, and its top sharers."""
     shop = get_shop_for_member(request.user, shop_slug)
@@ -99,3 +133,52 @@ def shop_shares(request, shop_slug):
         "sharing/shop_shares.html",
         {"shop": shop, "stats": stats, "periods": selectors.PERIODS},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def poster(request, code):
+    """A product link's poster. GET shows it, asking for a new one first if the product has
+    changed since (so a shared poster never shows an old price); while it is being made, an
+    htmx fragment asks again every second. POST makes it again (after a failure, say)."""
+    link = get_share_link_for_user(request.user, code)
+    if request.method == "POST":
+        try:
+            services.poster_request(link=link, actor=request.user, force=True)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("sharing:poster", code=link.code)
+    error = ""
+    poster = None
+    try:
+        poster = services.poster_request(link=link, actor=request.user)
+    except DomainError as exc:
+        error = exc.message
+    context = {"link": link, "poster": poster, "error": error, "size": poster_size()}
+    if request.headers.get("HX-Request"):  # htmx swaps only 2xx: the message must show
+        return render(request, "sharing/poster.html#poster", context)
+    return render(request, "sharing/poster.html", context, status=400 if error else 200)
+
+
+@login_required
+@require_GET
+def poster_png(request, code):
+    """The poster's PNG, for its sharer only; ``?download=1`` saves it as a file."""
+    link = get_share_link_for_user(request.user, code)
+    poster = getattr(link, "poster", None)
+    if poster is None or not poster.is_ready:
+        raise Http404
+    try:
+        file = default_storage.open(poster.image_name, "rb")
+    except OSError:
+        raise Http404 from None
+    download = request.GET.get("download") == "1"
+    filename = f"{link.product.slug if link.product_id else link.code}-poster.png"
+    response = FileResponse(
+        file, content_type="image/png", as_attachment=download, filename=filename
+    )
+    if request.GET.get("v") == poster.version:
+        response["Cache-Control"] = "private, max-age=31536000, immutable"  # new poster, new URL
+    else:
+        response["Cache-Control"] = "private, no-cache"
+    return response

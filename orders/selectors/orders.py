@@ -96,7 +96,7 @@ def order_counts_for_buyer(*, user) -> dict[str, int]:
 def order_list_for_seller(*, shop, tab: str = "all", query: str = "") -> QuerySet:
     """The stall's orders in ``tab``, newest first; ``query`` finds an order by (part of) its
     number."""
-    queryset = _annotated(Order.objects.filter(shop=shop).select_related("buyer"))
+    queryset = _annotated(Order.objects.filter(shop=shop).select_related("buyer", "referrer"))
     queryset = queryset.filter(SELLER_TABS[tab][1])
     if query:
         queryset = queryset.filter(number__contains=query)

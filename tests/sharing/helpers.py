@@ -1,5 +1,6 @@
 """Walking the real flow: a sharer makes a link, a visitor follows it and checks out."""
 
+from django.test import Client
 from django.urls import reverse
 
 from microstore.sharing.models import ShareLink
@@ -36,3 +37,16 @@ def buy(client, buyer, variant, quantity=1) -> Order:
     response = client.post(CHECKOUT, _form_data(client.get(CHECKOUT)))
     assert response.status_code == 302, response.content.decode()[:500]
     return Order.objects.filter(buyer=buyer).order_by("-pk").first()
+
+
+def two_visits_one_order(sharer, buyer, variant) -> tuple[ShareLink, Client]:
+    """``sharer`` shares ``variant``'s product; two friends open the link, one of them
+    (``buyer``) buys. Returns the link and a client logged in as the sharer."""
+    link = share_product(Client(), sharer, variant.product)
+    friend = Client()
+    visit(friend, link)
+    visit(Client(), link)
+    buy(friend, buyer, variant)
+    me = Client()
+    me.force_login(sharer)
+    return link, me

@@ -14,7 +14,7 @@ from orders.models import Order, Status
 from tests.catalog.factories import ProductFactory, PublishedProductFactory, VariantFactory
 from tests.factories import ShopFactory, UserFactory
 from tests.orders.factories import make_order
-from tests.sharing.helpers import buy, share_product, share_shop, visit
+from tests.sharing.helpers import buy, share_product, share_shop, two_visits_one_order, visit
 
 pytestmark = pytest.mark.django_db
 
@@ -97,13 +97,7 @@ def test_an_unknown_code_is_a_404(client):
 
 
 def test_the_sharer_sees_visits_and_orders_but_no_buyers(sharer, buyer, variant):
-    link = share_product(Client(), sharer, variant.product)
-    friend = Client()
-    visit(friend, link)
-    visit(Client(), link)
-    buy(friend, buyer, variant)
-    me = Client()
-    me.force_login(sharer)
+    _link, me = two_visits_one_order(sharer, buyer, variant)
 
     page = me.get(reverse("sharing:mine"))
 

@@ -431,3 +431,47 @@ def test_two_posts_at_once_cannot_both_take_the_last_slot(settings):
 
     assert sorted(outcomes) == ["posted", "refused"]
     assert StallUpdate.objects.filter(shop=shop).count() == 1
+
+
+# --- reporting from the stall page ----------------------------------------------------------
+
+
+def test_the_stall_page_offers_a_report_button_to_visitors_who_are_not_its_sellers(
+    client, owner, buyer, shop
+):
+    update = post(shop, "Fresh Longjing today")
+    report_url = reverse("shops:update-report", args=[update.public_id])
+
+    assert report_url not in client.get(shop.get_absolute_url()).text  # anonymous
+    client.force_login(owner)
+    assert report_url not in client.get(shop.get_absolute_url()).text
+    assert report_url not in client.get(reverse("shops:updates", args=[shop.slug])).text
+    client.force_login(buyer)
+    assert report_url in client.get(shop.get_absolute_url()).text
+    assert report_url in client.get(reverse("shops:updates", args=[shop.slug])).text
+
+
+def test_a_report_from_the_stall_page_returns_there(client, buyer, shop):
+    update = post(shop, "Buy now or regret forever")
+    client.force_login(buyer)
+    url = reverse("shops:update-report", args=[update.public_id])
+    back = shop.get_absolute_url()
+
+    form = client.get(url, {"next": back})
+    response = client.post(url, {"reason": "spam", "next": back})
+
+    assert f'name="next" value="{back}"' in form.text
+    assert response.status_code == 302 and response.url == back
+    assert UpdateReport.objects.filter(update=update, reporter=buyer).exists()
+
+
+def test_a_report_never_sends_anyone_to_another_site(client, buyer, shop):
+    update = post(shop, "Spam spam spam")
+    client.force_login(buyer)
+
+    response = client.post(
+        reverse("shops:update-report", args=[update.public_id]),
+        {"reason": "spam", "next": "https://evil.example.com/"},
+    )
+
+    assert response.url == reverse("shops:square-mine")
