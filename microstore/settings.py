@@ -159,6 +159,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Orders' timers (orders/services/timers.py): each run is idempotent and safe in parallel.
     "orders-cancel-unpaid": {"task": "orders.tasks.cancel_unpaid_orders", "schedule": 60.0},
+    "orders-reconcile-payments": {"task": "orders.tasks.reconcile_payments", "schedule": 120.0},
     "orders-confirm-receipt": {"task": "orders.tasks.confirm_receipt_due", "schedule": 300.0},
     "orders-complete": {"task": "orders.tasks.complete_orders_due", "schedule": 300.0},
     # Every stall's trust score in full (badges expire, 90-day windows slide): reviews/trust.py.

@@ -15,6 +15,12 @@ def cancel_unpaid_orders() -> int:
 
 
 @shared_task
+def reconcile_payments() -> int:
+    """Beat: online payments whose callback has not come are asked about at the gateway."""
+    return timers.payments_reconcile_due()
+
+
+@shared_task
 def confirm_receipt_due() -> int:
     """Beat: shipped orders the buyer did not confirm in time are received."""
     return timers.orders_confirm_receipt_due()

@@ -15,7 +15,7 @@ from orders.models.order import (
     Role,
     Status,
 )
-from orders.models.payment import GatewayEvent, Payment, Refund
+from orders.models.payment import GatewayEvent, Payment, Refund, SandboxCharge
 
 __all__ = [
     "Action",
@@ -35,5 +35,6 @@ __all__ = [
     "ReturnPhoto",
     "ReturnRequest",
     "Role",
+    "SandboxCharge",
     "Status",
 ]

@@ -42,6 +42,8 @@ class Payment(models.Model):
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
         ordering = ["-created_at", "-pk"]
+        # The reconciliation sweep: pending payments by age.
+        indexes = [models.Index(fields=["status", "created_at"], name="orders_payment_status_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(amount__gt=0), name="orders_payment_amount_positive"
@@ -138,3 +140,20 @@ class GatewayEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} {self.event_id}"
+
+
+class SandboxCharge(models.Model):
+    """The sandbox gateway's own record of what the buyer decided on its hosted page: its
+    database, not ours (a real gateway keeps this on its side). ``body`` is the callback it
+    delivers, and what its query API answers when asked about the payment."""
+
+    reference = models.UUIDField(_("reference"), unique=True)
+    body = models.TextField(_("callback"))
+    created_at = models.DateTimeField(_("decided"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sandbox gateway charge")
+        verbose_name_plural = _("sandbox gateway charges")
+
+    def __str__(self) -> str:
+        return str(self.reference)

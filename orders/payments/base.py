@@ -33,7 +33,10 @@ class PaymentProvider:
     - ``refund`` gives ``amount`` back and returns the provider's reference for it;
       ``refund_note`` (if any) is added to the timeline, e.g. "the seller pays it back by hand".
     - ``parse_callback`` verifies a server-to-server callback (raw body and headers) and
-      returns what it says, or raises ``InvalidCallback``. Everything after that (replays,
+      returns what it says, or raises ``InvalidCallback``.
+    - ``query`` asks the gateway what became of a pending ``payment`` (a callback may be lost
+      or late): the same ``GatewayCallback`` its callback carries, or None while the buyer
+      has not decided. Non-hosted providers have nothing to ask. Everything after that (replays,
       amounts, the order's state) is the same for every provider: see
       ``orders.services.payments.payment_callback_handle``.
     """
@@ -51,6 +54,9 @@ class PaymentProvider:
     def parse_callback(self, *, body: bytes, headers, now=None) -> GatewayCallback:
         raise InvalidCallback(f"The provider {self.code!r} sends no callbacks.")
 
+    def query(self, *, payment) -> GatewayCallback | None:
+        return None
+
 
 _providers: dict[str, PaymentProvider] = {}
 
@@ -58,6 +64,11 @@ _providers: dict[str, PaymentProvider] = {}
 def register_provider(provider: PaymentProvider) -> PaymentProvider:
     _providers[provider.code] = provider
     return provider
+
+
+def hosted_provider_codes() -> list[str]:
+    """The providers with a gateway to ask (``query``) about pending payments."""
+    return [code for code, provider in _providers.items() if provider.hosted]
 
 
 def get_provider(code: str) -> PaymentProvider:

@@ -6,8 +6,10 @@ Two halves live here, and only the first is "us":
   one pending ``Payment`` (identified by its ``reference``); ``parse_callback`` verifies the
   gateway's signed server-to-server callback; ``refund`` makes a signed refund call.
 - The gateway's side (``gateway_*``): its hosted page decides "pay" or "decline" for a
-  reference, builds a callback, and delivers it by a Celery task that signs it and hands the
-  raw body to the very function our HTTP callback view calls. It knows nothing of orders or
+  reference once, records the decision (``SandboxCharge``, the gateway's own table), builds a
+  callback, and delivers it by a Celery task that signs it and hands the raw body to the very
+  function our HTTP callback view calls; its query API answers with the same signed body, so a
+  lost delivery is found by asking (``SandboxProvider.query``). It knows nothing of orders or
   sessions: only the reference, the amount and the merchant it was given.
 
 Signature, as a real gateway does it: header ``X-Sandbox-Signature: t=<unix time>,v1=<hex>``
@@ -30,7 +32,7 @@ from django.utils.translation import gettext as _
 from microstore.errors import DomainError
 from microstore.money import quantize
 from microstore.queue import enqueue_on_commit
-from orders.models import Payment, PaymentMethod
+from orders.models import Payment, PaymentMethod, SandboxCharge
 from orders.payments.base import (
     GatewayCallback,
     InvalidCallback,
@@ -123,6 +125,15 @@ class SandboxProvider(PaymentProvider):
             payload=payload,
         )
 
+    def query(self, *, payment) -> GatewayCallback | None:
+        """The gateway's query API: what the buyer decided for ``payment``, answered with the
+        same signed body its callback carries (verified the same way), or None."""
+        answer = gateway_query_endpoint(payment.reference)
+        if answer is None:
+            return None
+        body, signature = answer
+        return self.parse_callback(body=body, headers={SIGNATURE_HEADER: signature})
+
     def refund(self, *, order, payment, amount):
         """A signed refund call to the gateway (simulated: the gateway's endpoint is a local
         function that checks the signature as a real one would)."""
@@ -176,13 +187,35 @@ def gateway_callback_body(*, payment: Payment, succeeded: bool, now: float | Non
     )
 
 
+def gateway_is_open(payment: Payment) -> bool:
+    """Whether the hosted page still offers "Pay" and "Decline": the first decision is final."""
+    return (
+        payment.status == Payment.Status.PENDING
+        and not SandboxCharge.objects.filter(reference=payment.reference).exists()
+    )
+
+
 def gateway_decide(*, payment: Payment, succeeded: bool) -> None:
-    """The buyer pressed "Pay" or "Decline" on the hosted page: deliver the callback
+    """The buyer pressed "Pay" or "Decline" on the hosted page: the gateway records the first
+    decision for the reference (a second press changes nothing) and delivers its callback
     server-to-server, by a task, once this transaction commits."""
     from orders.tasks import sandbox_deliver_callback
 
-    body = gateway_callback_body(payment=payment, succeeded=succeeded)
-    enqueue_on_commit(sandbox_deliver_callback, body=body)
+    charge, _created = SandboxCharge.objects.get_or_create(
+        reference=payment.reference,
+        defaults={"body": gateway_callback_body(payment=payment, succeeded=succeeded)},
+    )
+    enqueue_on_commit(sandbox_deliver_callback, body=charge.body)
+
+
+def gateway_query_endpoint(reference) -> tuple[bytes, str] | None:
+    """The gateway's query API: the decided charge's callback body and its signature, or None
+    while the buyer has not decided."""
+    charge = SandboxCharge.objects.filter(reference=reference).first()
+    if charge is None:
+        return None
+    body = charge.body.encode()
+    return body, sign(body)
 
 
 def gateway_refund_endpoint(body: bytes, headers) -> str:

@@ -1,5 +1,6 @@
 """Paying orders, whatever the provider: starting a payment, the seller confirming money paid
-to them directly, and the gateway's callbacks (verified, idempotent, safe out of order).
+to them directly, the gateway's callbacks (verified, idempotent, safe out of order), and
+asking the gateway about payments whose callback never came (``payment_reconcile``).
 
 Providers are reached only through ``orders.payments.get_provider``; everything a provider
 does not decide (replays, amounts, the order's state, late money) is here, once.
@@ -8,6 +9,7 @@ does not decide (replays, amounts, the order's state, late money) is here, once.
 import logging
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +31,8 @@ from orders.payments.base import InvalidCallback
 from orders.services import lifecycle
 
 logger = logging.getLogger(__name__)
+
+WAITING_CHECK_SECONDS = 5
 
 
 @transaction.atomic
@@ -129,6 +133,44 @@ def payment_callback_handle(*, provider: str, body: bytes, headers, now=None) ->
     return _callback_apply(
         gateway=gateway, callback=callback, payment_id=row["pk"], order_id=row["order_id"]
     )
+
+
+def payment_reconcile(*, payment_id: int) -> CallbackResult | None:
+    """Ask the gateway what became of a pending payment whose callback has not come (lost by
+    a dead worker or a network, or late) and apply the answer exactly as that callback would
+    have been: same verification, same event id (so the callback arriving afterwards is a
+    replay), same rules for closed orders. None when the payment is no longer pending, the
+    provider has nothing to ask, or the buyer has not decided yet.
+
+    The question goes out before any lock is taken: a slow gateway holds up no order."""
+    payment = Payment.objects.filter(pk=payment_id, status=Payment.Status.PENDING).first()
+    if payment is None:
+        return None
+    gateway = get_provider(payment.provider)
+    try:
+        callback = gateway.query(payment=payment)
+    except InvalidCallback as exc:
+        logger.warning("Refused the %s answer about %s: %s", gateway.code, payment.reference, exc)
+        return None
+    if callback is None:
+        return None
+    if callback.reference != str(payment.reference):
+        logger.warning("The %s answer about %s names another payment", gateway.code, payment)
+        return None
+    return _callback_apply(
+        gateway=gateway, callback=callback, payment_id=payment.pk, order_id=payment.order_id
+    )
+
+
+def payment_check_while_waiting(*, payment: Payment) -> bool:
+    """The buyer is back from the gateway and waiting: if the payment is still pending, ask
+    the gateway (at most once every ``WAITING_CHECK_SECONDS`` per payment, however often the
+    page polls). True when the answer settled it: read the payment again."""
+    if payment.status != Payment.Status.PENDING:
+        return False
+    if not cache.add(f"orders:payment-check:{payment.pk}", 1, WAITING_CHECK_SECONDS):
+        return False
+    return payment_reconcile(payment_id=payment.pk) is not None
 
 
 @transaction.atomic

@@ -1,6 +1,9 @@
 """What beat runs: orders whose time is up move on by themselves.
 
-- unpaid orders past ``pay_by`` are cancelled and their stock returns;
+- pending online payments whose callback has not come are asked about at the gateway
+  (``payment_reconcile``): money that arrived pays its order instead of being lost;
+- unpaid orders past ``pay_by`` are cancelled and their stock returns (their gateway is asked
+  first, so a payment whose callback was lost pays the order rather than being refunded);
 - shipped orders past ``auto_receive_at`` are received (the buyer did not confirm);
 - received orders past ``return_until`` are completed, unless a return or complaint is open.
 
@@ -12,6 +15,7 @@ at once never do the same order twice, and a second run changes nothing. ``now``
 
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import Q
@@ -19,12 +23,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from microstore.errors import DomainError
-from orders.models import Dispute, Order, ReturnRequest, Role, Status
-from orders.services import lifecycle
+from orders.models import Dispute, Order, Payment, ReturnRequest, Role, Status
+from orders.payments import hosted_provider_codes
+from orders.services import lifecycle, payments
 
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
+# A callback normally arrives within seconds; after this the gateway is asked, for as long as
+# a buyer could still pay (the longest pay-by time, with a margin).
+RECONCILE_AFTER = timedelta(minutes=2)
+RECONCILE_FOR = timedelta(days=4)
 
 
 def _open_aftersales() -> Q:
@@ -57,9 +66,47 @@ def _each_due(
     return done
 
 
-def orders_cancel_unpaid(*, now=None, limit: int = BATCH_SIZE) -> int:
-    """Cancel orders not paid by their ``pay_by``; their goods go back on sale."""
+def _reconcile(payment_ids) -> int:
+    """Ask the gateway about each payment; the number whose state changed."""
+    changed = 0
+    for pk in payment_ids:
+        try:
+            result = payments.payment_reconcile(payment_id=pk)
+        except DomainError as exc:
+            logger.warning("Reconciling payment %s failed: %s", pk, exc.message)
+            continue
+        if result is not None and result.outcome in ("paid", "failed", "refunded"):
+            changed += 1
+    return changed
+
+
+def payments_reconcile_due(*, now=None, limit: int = BATCH_SIZE) -> int:
+    """Ask the gateway about online payments still pending ``RECONCILE_AFTER`` after they
+    began (their callback is lost or late); the number settled by the answers."""
     now = now or timezone.now()
+    due = Payment.objects.filter(
+        status=Payment.Status.PENDING,
+        provider__in=hosted_provider_codes(),
+        created_at__lte=now - RECONCILE_AFTER,
+        created_at__gte=now - RECONCILE_FOR,
+    )
+    return _reconcile(due.order_by("created_at", "pk").values_list("pk", flat=True)[:limit])
+
+
+def orders_cancel_unpaid(*, now=None, limit: int = BATCH_SIZE) -> int:
+    """Cancel orders not paid by their ``pay_by``; their goods go back on sale. Their pending
+    online payments are asked about first: paid at the gateway means paid, not cancelled."""
+    now = now or timezone.now()
+    _reconcile(
+        Payment.objects.filter(
+            status=Payment.Status.PENDING,
+            provider__in=hosted_provider_codes(),
+            order__status=Status.AWAITING_PAYMENT,
+            order__pay_by__lte=now,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
     reason = _("Not paid in time: cancelled automatically, and the goods went back on sale.")
     return _each_due(
         due=Q(status=Status.AWAITING_PAYMENT, pay_by__lte=now),

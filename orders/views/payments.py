@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from microstore.errors import DomainError
 from orders.access import get_order_for_buyer, get_payment_for_buyer
 from orders.forms.payments import SandboxDecisionForm
-from orders.models import Payment, PaymentMethod
+from orders.models import PaymentMethod
 from orders.payments import sandbox
 from orders.services import payments as services
 
@@ -48,7 +48,7 @@ def sandbox_gateway(request, reference):
     payment = sandbox.gateway_payment(reference)
     if payment is None:
         raise Http404
-    is_open = payment.status == Payment.Status.PENDING
+    is_open = sandbox.gateway_is_open(payment)
     form = SandboxDecisionForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -83,8 +83,11 @@ def sandbox_callback(request):
 @require_GET
 def sandbox_return(request, reference):
     """Where the gateway sends the buyer back: "paid", or "waiting for confirmation…" until the
-    callback arrives (htmx polls the status fragment; without JavaScript, a refresh link)."""
+    callback arrives (htmx polls the status fragment; without JavaScript, a refresh link).
+    While it waits, the gateway is asked too, so a lost callback does not leave it waiting."""
     payment = get_payment_for_buyer(request.user, reference)
+    if services.payment_check_while_waiting(payment=payment):
+        payment = get_payment_for_buyer(request.user, reference)
     context = {"order": payment.order, "payment": payment}
     if request.headers.get("HX-Request"):
         return render(request, "orders/sandbox_return.html#result", context)
