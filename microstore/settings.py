@@ -162,6 +162,11 @@ CELERY_BEAT_SCHEDULE = {
     "orders-reconcile-payments": {"task": "orders.tasks.reconcile_payments", "schedule": 120.0},
     "orders-confirm-receipt": {"task": "orders.tasks.confirm_receipt_due", "schedule": 300.0},
     "orders-complete": {"task": "orders.tasks.complete_orders_due", "schedule": 300.0},
+    # Poster files whose share link was deleted (microstore/sharing/services.py).
+    "sharing-sweep-orphan-posters": {
+        "task": "microstore.sharing.tasks.sweep_orphan_posters",
+        "schedule": crontab(hour=4, minute=53),
+    },
     # Every stall's trust score in full (badges expire, 90-day windows slide): reviews/trust.py.
     "reviews-trust-recompute-all": {
         "task": "reviews.tasks.trust_recompute_all",

@@ -1,14 +1,22 @@
-"""Share links, read-only: who shared what, and what it brought."""
+"""Share links, read-only: who shared what, what it brought, and its poster."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from microstore.sharing.models import ShareLink
+from microstore.admin_actions import ReadOnlyInline
+from microstore.sharing.models import ShareLink, SharePoster
 from microstore.sharing.selectors import links_with_counts
+
+
+class SharePosterInline(ReadOnlyInline):
+    model = SharePoster
+    fields = ["status", "image_name", "error", "requested_at", "made_at"]
+    readonly_fields = fields
 
 
 @admin.register(ShareLink)
 class ShareLinkAdmin(admin.ModelAdmin):
+    inlines = [SharePosterInline]
     list_display = ["code", "user", "shop", "product", "created_at", "visits", "orders"]
     list_select_related = ["user", "shop", "product"]
     search_fields = ["code", "user__email", "user__display_name", "shop__name", "product__title"]

@@ -11,6 +11,7 @@ now and, if they differ, marks it pending and enqueues ``tasks.make_share_poster
 
 import logging
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
@@ -31,6 +32,12 @@ logger = logging.getLogger(__name__)
 COOKIE_NAME = "ms_share"
 COOKIE_SALT = "sharing"
 CODE_BYTES = 6  # eight URL-safe characters
+# A poster takes well under a second to draw: one still "being made" after this lost its task.
+POSTER_TASK_LOST_AFTER = timedelta(minutes=2)
+# Files in posters/ that no poster names are deleted by the nightly sweep once this old (a
+# file is saved a moment before its poster row names it).
+POSTER_ORPHAN_AFTER = timedelta(hours=1)
+POSTERS_DIR = "posters"
 
 
 def cookie_max_age() -> int:
@@ -152,22 +159,33 @@ def _loaded_poster(link: ShareLink) -> SharePoster | None:
         return None
 
 
+def _settled(poster: SharePoster | None, fingerprint: str) -> bool:
+    """Whether ``poster`` needs no new task: it shows ``fingerprint`` (or is being made with
+    it, or failed with it) — unless it has been "being made" so long that its task was lost."""
+    if poster is None or poster.fingerprint != fingerprint:
+        return False
+    if poster.status != SharePoster.Status.PENDING:
+        return True
+    return poster.requested_at > timezone.now() - POSTER_TASK_LOST_AFTER
+
+
 def poster_request(*, link: ShareLink, actor, force: bool = False) -> SharePoster:
     """``link``'s poster, up to date: one that shows what the product looks like now is left
     alone (a failed one too, unless ``force``: the user asked to try again); otherwise it is
-    marked pending and made by a task once the transaction commits."""
+    marked pending and made by a task once the transaction commits. A poster pending for
+    longer than ``POSTER_TASK_LOST_AFTER`` gets a new task (its first was lost)."""
     if actor is None or link.user_id != actor.pk:
         raise DomainError(_("Only the sharer can make a poster of this link."))
     fingerprint = poster_facts(link).fingerprint()
     current = _loaded_poster(link)
-    if current is not None and current.fingerprint == fingerprint and not force:
+    if not force and _settled(current, fingerprint):
         return current  # the common case: no lock, no write
     with transaction.atomic():
         poster, created = SharePoster.objects.select_for_update().get_or_create(
             link=link, defaults={"fingerprint": fingerprint}
         )
         if not created:
-            if poster.fingerprint == fingerprint and not force:
+            if not force and _settled(poster, fingerprint):
                 return poster  # a parallel request got here first
             poster.fingerprint = fingerprint
             poster.status = SharePoster.Status.PENDING
@@ -206,7 +224,7 @@ def poster_make(*, poster_id: int) -> SharePoster | None:
     try:
         png = poster_render(facts=facts)
         name = default_storage.save(
-            f"posters/{poster.link.code}-{fingerprint[:12]}.png", ContentFile(png)
+            f"{POSTERS_DIR}/{poster.link.code}-{fingerprint[:12]}.png", ContentFile(png)
         )
     except PosterFontMissing as exc:
         logger.error("Share poster %s: %s", poster_id, exc.message)
@@ -263,3 +281,27 @@ def poster_fail(*, poster_id: int, fingerprint: str, error: str) -> SharePoster 
     poster.error = error
     poster.save(update_fields=["status", "error"])
     return poster
+
+
+def posters_sweep_orphans(*, now=None) -> int:
+    """Delete poster files no poster names any more (their link was deleted with its user or
+    product) once ``POSTER_ORPHAN_AFTER`` old; the number deleted. Nightly, by beat."""
+    now = now or timezone.now()
+    try:
+        _dirs, files = default_storage.listdir(POSTERS_DIR)
+    except FileNotFoundError:
+        return 0
+    named = set(SharePoster.objects.exclude(image_name="").values_list("image_name", flat=True))
+    deleted = 0
+    for file in files:
+        name = f"{POSTERS_DIR}/{file}"
+        if name in named:
+            continue
+        try:
+            if default_storage.get_modified_time(name) > now - POSTER_ORPHAN_AFTER:
+                continue
+        except OSError:
+            continue
+        _delete(name)
+        deleted += 1
+    return deleted

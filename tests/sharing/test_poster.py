@@ -686,3 +686,59 @@ def test_a_real_worker_makes_the_poster(running_worker):
         time.sleep(0.1)
     assert poster.status == SharePoster.Status.READY, poster.error
     assert png_of(poster).size == (750, 1200)
+
+
+# --- lost tasks and left-over files -----------------------------------------------------------
+
+
+def test_a_poster_whose_task_was_lost_gets_a_new_task(link, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):  # the task is lost
+        poster_request(link=fresh(link), actor=link.user)
+    with django_capture_on_commit_callbacks() as soon:
+        poster_request(link=fresh(link), actor=link.user)
+    assert soon == []  # still being made, as far as anyone can tell
+
+    SharePoster.objects.filter(link=link).update(requested_at=timezone.now() - timedelta(minutes=3))
+    with django_capture_on_commit_callbacks(execute=True) as retried:
+        poster_request(link=fresh(link), actor=link.user)
+
+    assert len(retried) == 1
+    assert SharePoster.objects.get(link=link).status == SharePoster.Status.READY
+
+
+def test_the_nightly_sweep_deletes_poster_files_whose_link_is_gone(
+    link, django_capture_on_commit_callbacks
+):
+    from microstore.sharing.services import posters_sweep_orphans
+
+    kept = request_made(link, django_capture_on_commit_callbacks)
+    orphan = default_storage.save("posters/gone-0123456789ab.png", ContentFile(b"png"))
+    just_saved = default_storage.save("posters/new-0123456789ab.png", ContentFile(b"png"))
+    an_hour_on = timezone.now() + timedelta(hours=1, minutes=1)
+
+    assert posters_sweep_orphans(now=timezone.now()) == 0  # all too fresh to judge
+    deleted = posters_sweep_orphans(now=an_hour_on)
+
+    assert deleted == 2
+    assert default_storage.exists(kept.image_name)
+    assert not default_storage.exists(orphan) and not default_storage.exists(just_saved)
+
+
+def test_the_sweep_runs_nightly_and_copes_with_no_posters_yet():
+    from microstore.sharing.services import posters_sweep_orphans
+
+    entry = django_settings.CELERY_BEAT_SCHEDULE["sharing-sweep-orphan-posters"]
+    assert entry["task"] == "microstore.sharing.tasks.sweep_orphan_posters"
+    assert posters_sweep_orphans() == 0
+
+
+def test_the_admin_shows_a_links_poster(
+    client, admin_user, link, django_capture_on_commit_callbacks
+):
+    poster = request_made(link, django_capture_on_commit_callbacks)
+    client.force_login(admin_user)
+
+    page = client.get(reverse("admin:sharing_sharelink_change", args=[link.pk]))
+
+    assert page.status_code == 200
+    assert poster.image_name in page.text
