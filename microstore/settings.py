@@ -162,7 +162,12 @@ CELERY_BEAT_SCHEDULE = {
     "orders-reconcile-payments": {"task": "orders.tasks.reconcile_payments", "schedule": 120.0},
     "orders-confirm-receipt": {"task": "orders.tasks.confirm_receipt_due", "schedule": 300.0},
     "orders-complete": {"task": "orders.tasks.complete_orders_due", "schedule": 300.0},
-    # Poster files whose share link was deleted (microstore/sharing/services.py).
+    # Files no row names (microstore/storage_sweep.py): originals of uploads rolled back,
+    # posters of deleted share links.
+    "images-sweep-orphan-originals": {
+        "task": "microstore.images.tasks.sweep_orphan_originals",
+        "schedule": crontab(hour=4, minute=47),
+    },
     "sharing-sweep-orphan-posters": {
         "task": "microstore.sharing.tasks.sweep_orphan_posters",
         "schedule": crontab(hour=4, minute=53),

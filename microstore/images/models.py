@@ -50,9 +50,13 @@ RENDITION_CONTENT_TYPES = {"webp": "image/webp", "jpeg": "image/jpeg"}
 RENDITION_EXTENSIONS = {"webp": "webp", "jpeg": "jpg"}
 
 
+ORIGINALS_DIR = "originals"
+
+
 def original_upload_to(instance: "Image", filename: str) -> str:
     """Server-made names only: the uploader's file name is never used (nor trusted)."""
-    return f"originals/{instance.pk}.{RENDITION_EXTENSIONS.get(instance.format, instance.format)}"
+    extension = RENDITION_EXTENSIONS.get(instance.format, instance.format)
+    return f"{ORIGINALS_DIR}/{instance.pk}.{extension}"
 
 
 class Image(models.Model):

@@ -15,9 +15,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from microstore.images import pipeline
-from microstore.images.models import RENDITION_EXTENSIONS, Image, Status
+from microstore.images.models import ORIGINALS_DIR, RENDITION_EXTENSIONS, Image, Status
+from microstore.images.storage import private_storage
 from microstore.images.validation import CheckedImage, check_upload
 from microstore.queue import enqueue_on_commit
+from microstore.storage_sweep import sweep_orphans
 
 logger = logging.getLogger(__name__)
 
@@ -176,6 +178,19 @@ def delete_files(storage, names) -> None:
             storage.delete(name)
         except OSError:
             logger.warning("Could not delete %s; it is orphaned now.", name, exc_info=True)
+
+
+def images_sweep_orphans(*, now=None) -> int:
+    """Delete uploaded originals that no image names: saved by a transaction that then rolled
+    back (a form that failed after its photo was stored). Nightly, by beat."""
+    return sweep_orphans(
+        storage=private_storage,
+        directory=ORIGINALS_DIR,
+        named=lambda names: Image.objects.filter(original__in=names).values_list(
+            "original", flat=True
+        ),
+        now=now,
+    )
 
 
 @dataclass

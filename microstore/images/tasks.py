@@ -1,4 +1,4 @@
-"""The image task: thin, idempotent, takes the image's id."""
+"""The image tasks: thin, idempotent."""
 
 import logging
 import random
@@ -52,3 +52,9 @@ def process_image(self, *, image_id: str, force: bool = False):
         services.image_fail(image_id=image_id, reason=services.REASON_UNREADABLE, error=repr(exc))
         raise
     return "ready"
+
+
+@shared_task
+def sweep_orphan_originals() -> int:
+    """Beat, nightly: uploaded originals no image names (their transaction rolled back)."""
+    return services.images_sweep_orphans()

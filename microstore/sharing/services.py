@@ -25,6 +25,7 @@ from microstore.errors import DomainError
 from microstore.queue import enqueue_on_commit
 from microstore.sharing.models import ShareLink, SharePoster, ShareVisit
 from microstore.sharing.poster import PosterFacts, PosterFontMissing, poster_render, poster_size
+from microstore.storage_sweep import sweep_orphans
 from shops.selectors import shop_is_member
 
 logger = logging.getLogger(__name__)
@@ -34,9 +35,6 @@ COOKIE_SALT = "sharing"
 CODE_BYTES = 6  # eight URL-safe characters
 # A poster takes well under a second to draw: one still "being made" after this lost its task.
 POSTER_TASK_LOST_AFTER = timedelta(minutes=2)
-# Files in posters/ that no poster names are deleted by the nightly sweep once this old (a
-# file is saved a moment before its poster row names it).
-POSTER_ORPHAN_AFTER = timedelta(hours=1)
 POSTERS_DIR = "posters"
 
 
@@ -285,23 +283,12 @@ def poster_fail(*, poster_id: int, fingerprint: str, error: str) -> SharePoster 
 
 def posters_sweep_orphans(*, now=None) -> int:
     """Delete poster files no poster names any more (their link was deleted with its user or
-    product) once ``POSTER_ORPHAN_AFTER`` old; the number deleted. Nightly, by beat."""
-    now = now or timezone.now()
-    try:
-        _dirs, files = default_storage.listdir(POSTERS_DIR)
-    except FileNotFoundError:
-        return 0
-    named = set(SharePoster.objects.exclude(image_name="").values_list("image_name", flat=True))
-    deleted = 0
-    for file in files:
-        name = f"{POSTERS_DIR}/{file}"
-        if name in named:
-            continue
-        try:
-            if default_storage.get_modified_time(name) > now - POSTER_ORPHAN_AFTER:
-                continue
-        except OSError:
-            continue
-        _delete(name)
-        deleted += 1
-    return deleted
+    product); the number deleted. Nightly, by beat."""
+    return sweep_orphans(
+        storage=default_storage,
+        directory=POSTERS_DIR,
+        named=lambda names: SharePoster.objects.filter(image_name__in=names).values_list(
+            "image_name", flat=True
+        ),
+        now=now,
+    )
