@@ -18,9 +18,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from catalog.models import Product
 from microstore.errors import DomainError
 from microstore.images.models import Purpose
 from microstore.images.services import image_create
+from microstore.moderation import AdminLink, moderation_done, notify_moderators
 from microstore.notifications import notify
 from orders.models import OrderLine, Status
 from reviews import trust
@@ -341,7 +343,7 @@ def review_report(
     *, review: Review, actor, reason: str, note: str = ""
 ) -> tuple[ReviewReport, bool]:
     """Anyone logged in flags a review, once; (report, created). Reporting again returns the
-    first report unchanged."""
+    first report unchanged. The review's first open report tells the moderators."""
     if not getattr(actor, "is_authenticated", False):
         raise DomainError(_("Log in to report a review."))
     if reason not in ReviewReport.Reason.values:
@@ -354,6 +356,8 @@ def review_report(
     existing = ReviewReport.objects.filter(review=review, reporter=actor).first()
     if existing is not None:
         return existing, False
+    # Reports of one review queue up here, so exactly one of them is its first open report.
+    review = _lock(review)
     try:
         with transaction.atomic():
             report = ReviewReport.objects.create(
@@ -361,6 +365,22 @@ def review_report(
             )
     except IntegrityError:
         return ReviewReport.objects.get(review=review, reporter=actor), False
+    open_reports = ReviewReport.objects.filter(review=review, status=ReviewReport.Status.OPEN)
+    if not open_reports.exclude(pk=report.pk).exists():
+        # The first open report only: later ones join the queue the moderators were sent to.
+        notify_moderators(
+            perm="reviews.change_reviewreport",
+            kind="moderation.report",
+            context={
+                "what": "review",
+                "shop_name": review.shop.name,
+                "title": review.order_line.title,
+                "excerpt": review.text[:200],
+                "reason": str(ReviewReport.Reason(reason).label),
+            },
+            target=REPORT_QUEUE,
+            actor=actor,
+        )
     return report, True
 
 
@@ -380,6 +400,7 @@ def review_hide(*, review: Review, actor, reason: str) -> Review:
     ReviewReport.objects.filter(review=review, status=ReviewReport.Status.OPEN).update(
         status=ReviewReport.Status.HIDDEN, decided_by=actor, decision_reason=reason, decided_at=now
     )
+    _queue_checked()
     if review.is_hidden:
         return review
     review.status, review.hidden_reason = Review.Status.HIDDEN, reason
@@ -419,7 +440,20 @@ def report_keep(*, report: ReviewReport, actor, reason: str) -> ReviewReport:
     report.status, report.decided_by = ReviewReport.Status.KEPT, actor
     report.decision_reason, report.decided_at = reason, timezone.now()
     report.save(update_fields=["status", "decided_by", "decision_reason", "decided_at"])
+    _queue_checked()
     return report
+
+
+# The moderators' queue of open review reports, where "a review was reported" leads.
+REPORT_QUEUE = AdminLink("admin:reviews_reviewreport_changelist", query="status__exact=open")
+
+
+def _queue_checked() -> None:
+    """No open review report left: the moderators' "reported" notifications are read."""
+    if not ReviewReport.objects.filter(status=ReviewReport.Status.OPEN).exists():
+        moderation_done(
+            perm="reviews.change_reviewreport", kind="moderation.report", target=REPORT_QUEUE
+        )
 
 
 def report_hide(*, report: ReviewReport, actor, reason: str) -> ReviewReport:
@@ -441,7 +475,9 @@ def _rating_changed(review: Review) -> None:
 @transaction.atomic
 def rating_recompute(*, product_id: int) -> ProductRating:
     """Count, average, smoothed mean and 5★…1★ distribution of the product's visible reviews,
-    written under a lock of its rating row (created on first use)."""
+    written under a lock of its rating row (created on first use), and copied onto the product
+    (``rating_rank``, ``rating_average``, ``rating_count``) for the grid's "best rated" sort and
+    its cards, in the same transaction."""
     rating, _created = ProductRating.objects.select_for_update().get_or_create(
         product_id=product_id
     )
@@ -460,4 +496,7 @@ def rating_recompute(*, product_id: int) -> ProductRating:
     rating.average = bayesian_mean(total=total, count=count, prior_weight=0) if count else 0
     rating.smoothed = bayesian_mean(total=total, count=count)
     rating.save()
+    Product.objects.filter(pk=product_id).update(
+        rating_rank=rating.smoothed, rating_average=rating.average, rating_count=count
+    )
     return rating

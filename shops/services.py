@@ -16,6 +16,7 @@ from microstore.errors import DomainError
 from microstore.images.models import Purpose
 from microstore.images.services import image_create
 from microstore.images.validation import sniff
+from microstore.moderation import AdminLink, moderation_done, notify_moderators
 from microstore.notifications import notify
 from reviews.trust import trust_changed
 from shops.models import (
@@ -371,7 +372,28 @@ def verification_request(
             _("Your request is already waiting for review; we will tell you the answer.")
         ) from exc
     _log(shop, ShopEvent.Action.VERIFICATION_REQUESTED, actor=actor, note=kind.label)
+    notify_moderators(
+        perm=VERIFICATION_PERM,
+        kind="moderation.verification",
+        context={"shop_name": shop.name, "kind": kind.value, "who": str(actor)},
+        target=_admin_link(verification),
+        actor=actor,
+    )
     return verification
+
+
+VERIFICATION_PERM = "shops.change_verification"
+
+
+def _admin_link(verification: Verification) -> AdminLink:
+    return AdminLink("admin:shops_verification_change", verification.pk)
+
+
+def _decided(verification: Verification) -> None:
+    """The request is decided: the moderators' "waiting" notifications about it are read."""
+    moderation_done(
+        perm=VERIFICATION_PERM, kind="moderation.verification", target=_admin_link(verification)
+    )
 
 
 def _set_badge(shop: Shop, kind: str, at, until) -> None:
@@ -402,6 +424,7 @@ def verification_approve(*, verification: Verification, actor, note: str = "") -
     verification.expires_at = now + timedelta(days=settings.SHOP_VERIFICATION_VALID_DAYS)
     verification.reason = note.strip()
     verification.save()
+    _decided(verification)
     _set_badge(shop, verification.kind, now, verification.expires_at)
     _log(
         shop,
@@ -436,6 +459,7 @@ def verification_reject(*, verification: Verification, actor, reason: str) -> Ve
     verification.decided_at = timezone.now()
     verification.reason = reason
     verification.save()
+    _decided(verification)
     # The latest decision of a kind wins: a turned-down renewal takes the old badge away too.
     _set_badge(shop, verification.kind, None, None)
     _log(

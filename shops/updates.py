@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from microstore.errors import DomainError
 from microstore.images.models import Purpose
 from microstore.images.services import image_create
+from microstore.moderation import AdminLink, moderation_done, notify_moderators
 from microstore.notifications import notify
 from shops.models import (
     Follow,
@@ -105,6 +106,7 @@ def update_hide(*, update: StallUpdate, actor, reason: str) -> StallUpdate:
     update.reports.filter(status=UpdateReport.Status.OPEN).update(
         status=UpdateReport.Status.HIDDEN, decision_note=reason, decided_at=timezone.now()
     )
+    _queue_checked()
     return update
 
 
@@ -114,7 +116,20 @@ def update_keep(*, update: StallUpdate, actor, note: str = "") -> StallUpdate:
     update.reports.filter(status=UpdateReport.Status.OPEN).update(
         status=UpdateReport.Status.KEPT, decision_note=note, decided_at=timezone.now()
     )
+    _queue_checked()
     return update
+
+
+# The moderators' queue of open update reports, where "an update was reported" leads.
+REPORT_QUEUE = AdminLink("admin:shops_updatereport_changelist", query="status__exact=open")
+
+
+def _queue_checked() -> None:
+    """No open update report left: the moderators' "reported" notifications are read."""
+    if not UpdateReport.objects.filter(status=UpdateReport.Status.OPEN).exists():
+        moderation_done(
+            perm="shops.change_updatereport", kind="moderation.report", target=REPORT_QUEUE
+        )
 
 
 def mute(*, user, shop: Shop) -> None:
@@ -126,21 +141,42 @@ def unmute(*, user, shop: Shop) -> None:
     Mute.objects.filter(user=user, shop=shop).delete()
 
 
+@transaction.atomic
 def update_report(*, update: StallUpdate, reporter, reason: str, note: str = "") -> UpdateReport:
-    """Report an update to the moderators; a second report by the same person is refused."""
+    """Report an update to the moderators; a second report by the same person is refused.
+    The update's first open report tells the moderators; later ones join their queue."""
     if update.shop.members.filter(user=reporter).exists():
         raise DomainError(_("You cannot report your own stall's update."))
     if reason not in UpdateReport.Reason.values:
         raise DomainError(_("Choose a reason."))
+    # Reports of one update queue up here, so exactly one of them is its first open report.
+    locked = StallUpdate.objects.select_for_update(of=("self",)).select_related("shop")
+    update = locked.get(pk=update.pk)
     try:
         with transaction.atomic():
-            return UpdateReport.objects.create(
+            report = UpdateReport.objects.create(
                 update=update, reporter=reporter, reason=reason, note=(note or "").strip()
             )
     except IntegrityError:
         raise DomainError(
             _("You have reported this update already; the moderators will look at it.")
         ) from None
+    open_reports = update.reports.filter(status=UpdateReport.Status.OPEN)
+    if not open_reports.exclude(pk=report.pk).exists():
+        notify_moderators(
+            perm="shops.change_updatereport",
+            kind="moderation.report",
+            context={
+                "what": "update",
+                "shop_name": update.shop.name,
+                "title": "",
+                "excerpt": update.text[:200],
+                "reason": str(UpdateReport.Reason(reason).label),
+            },
+            target=REPORT_QUEUE,
+            actor=reporter,
+        )
+    return report
 
 
 # --- Reads --------------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ class Category(models.TextChoices):
     SHOP = "shop", _("Your stall")
     ORDERS = "orders", _("Orders")
     SQUARE = "square", _("News from the square")
+    MODERATION = "moderation", _("Moderation")
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,9 @@ class Kind:
     carries no unsubscribe link. Otherwise each channel follows the user's preference, and
     without one, ``web_default`` / ``email_default``: marketing-like kinds default to off, so
     people hear about them only after opting in.
+
+    ``staff_only`` kinds (work waiting for the moderators) reach staff users only, and only
+    staff see them among their notification settings.
     """
 
     key: str
@@ -48,6 +52,7 @@ class Kind:
     email_default: bool = True
     web_default: bool = True
     channels: tuple[str, ...] = (Channel.WEB, Channel.EMAIL)
+    staff_only: bool = False
 
     def default_for(self, channel: str) -> bool:
         if channel not in self.channels:

@@ -43,7 +43,8 @@ def channel_enabled(
 
 
 def preference_table(*, user) -> list[tuple[Kind, dict[str, bool]]]:
-    """Every kind with the user's effective setting per channel, for the preferences page."""
+    """Every kind with the user's effective setting per channel, for the preferences page
+    (the moderators' kinds for staff only)."""
     stored = stored_preferences(user=user)
     return [
         (
@@ -54,6 +55,7 @@ def preference_table(*, user) -> list[tuple[Kind, dict[str, bool]]]:
             },
         )
         for kind in all_kinds()
+        if user.is_staff or not kind.staff_only
     ]
 
 

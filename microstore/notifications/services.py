@@ -84,6 +84,8 @@ def notify(
     """
     spec = get_kind(kind)  # an unknown kind is a programming error: fail loudly
     context = _json_safe(context or {})
+    if spec.staff_only and not recipient.is_staff:
+        return None  # moderators' work is for staff: someone who left the team hears nothing
     target_url = target.get_absolute_url() if target is not None else ""
     stored = stored_preferences(user=recipient)
 
@@ -343,6 +345,17 @@ def notification_mark_read(*, notification: Notification, actor) -> Notification
 @transaction.atomic
 def notifications_mark_all_read(*, user, actor) -> int:
     return Notification.objects.for_user(user).unread().update(read_at=timezone.now())
+
+
+def notifications_settle(*, recipients, kind: str, target) -> int:
+    """What ``kind`` notifications about ``target`` asked of their ``recipients`` is done (a
+    moderator decided the item): they are marked read wherever they are still unread."""
+    return (
+        Notification.objects.filter(recipient__in=recipients, kind=kind)
+        .filter(target_url=target.get_absolute_url())
+        .unread()
+        .update(read_at=timezone.now())
+    )
 
 
 # --- Preferences ------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from catalog.services import variants_stock_move
 from microstore.errors import DomainError
 from microstore.images.models import Purpose
 from microstore.images.services import image_create
+from microstore.moderation import AdminLink, moderation_done, notify_moderators
 from microstore.money import quantize
 from orders.models import (
     Action,
@@ -477,7 +478,7 @@ def can_escalate(dispute: Dispute | None, role: str, *, now=None) -> bool:
 
 @transaction.atomic
 def dispute_escalate(*, order: Order, actor, role: str, note: str = "") -> Dispute:
-    """Either side asks microstore to decide."""
+    """Either side asks microstore to decide; the moderators who may decide are told."""
     order = lifecycle.lock(order)
     _require(order, actor, role)
     dispute = _active_dispute(order)
@@ -506,7 +507,28 @@ def dispute_escalate(*, order: Order, actor, role: str, note: str = "") -> Dispu
         actor=actor,
         note=note.strip(),
     )
+    notify_moderators(
+        perm=DISPUTE_PERM,
+        kind="moderation.escalated",
+        context={
+            "number": order.number,
+            "shop_name": order.shop.name,
+            "complaint": str(Dispute.Kind(dispute.kind).label),
+            "role": role,
+            "who": str(actor),
+            "note": dispute.escalation_note,
+        },
+        target=_admin_link(dispute),
+        actor=actor,
+    )
     return dispute
+
+
+DISPUTE_PERM = "orders.change_dispute"
+
+
+def _admin_link(dispute: Dispute) -> AdminLink:
+    return AdminLink("admin:orders_dispute_change", dispute.pk)
 
 
 @transaction.atomic
@@ -596,5 +618,6 @@ def dispute_rule(
             source=Refund.Source.DISPUTE,
             reason=reason,
         )
+    moderation_done(perm=DISPUTE_PERM, kind="moderation.escalated", target=_admin_link(dispute))
     trust_changed(shop_id=order.shop_id)
     return dispute

@@ -1,0 +1,46 @@
+"""Telling the moderators that work waits for them in the admin.
+
+A complaint escalated to microstore, a seller asking to be verified, the first open report of a
+review or a stall update: each service calls ``notify_moderators`` in its own transaction, and
+every active staff user allowed to act on it (see ``moderators_with_perm``) gets a notification
+of a ``moderation.*`` kind linking to the admin page where they decide. Mail leaves once the
+transaction commits, through the notifications outbox. Once the item is decided,
+``moderation_done`` marks those notifications read for every moderator, so each one's list
+shows only the work still waiting.
+"""
+
+from django.urls import reverse
+
+from microstore.accounts.selectors import moderators_with_perm
+from microstore.notifications import notify
+from microstore.notifications.services import notifications_settle
+
+
+class AdminLink:
+    """A notification target that opens an admin page: ``AdminLink("admin:x_y_change", pk)``,
+    or a changelist with its filters (``query="status__exact=open"``)."""
+
+    def __init__(self, url_name: str, *args, query: str = ""):
+        self.url_name, self.args, self.query = url_name, args, query
+
+    def get_absolute_url(self) -> str:
+        url = reverse(self.url_name, args=self.args)
+        return f"{url}?{self.query}" if self.query else url
+
+
+def notify_moderators(*, perm: str, kind: str, context: dict, target, actor=None) -> int:
+    """Notify every moderator who holds ``perm`` (but not ``actor`` about their own step);
+    return how many were told."""
+    told = 0
+    for moderator in moderators_with_perm(perm):
+        if actor is not None and moderator.pk == actor.pk:
+            continue
+        notify(recipient=moderator, kind=kind, context=context, target=target, actor=actor)
+        told += 1
+    return told
+
+
+def moderation_done(*, perm: str, kind: str, target) -> int:
+    """The work ``target`` points at is decided: the moderators' notifications of ``kind``
+    about it are marked read; the number marked."""
+    return notifications_settle(recipients=moderators_with_perm(perm), kind=kind, target=target)
