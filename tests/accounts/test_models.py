@@ -1,10 +1,11 @@
-import threading
+from functools import partial
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from microstore.accounts.models import User
+from tests.parallel import at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -34,25 +35,15 @@ def test_str_is_the_display_name():
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_sign_ups_with_one_address_make_one_account():
-    barrier = threading.Barrier(2)
-    outcomes = []
-
     def sign_up(email):
-        try:
-            barrier.wait(timeout=5)
-            with transaction.atomic():
-                User.objects.create_user(email, "pw-123456789", display_name="Mei")
-            outcomes.append("created")
-        except IntegrityError:
-            outcomes.append("refused")
-        finally:
-            connection.close()
+        with transaction.atomic():
+            return User.objects.create_user(email, "pw-123456789", display_name="Mei")
 
-    threads = [threading.Thread(target=sign_up, args=(e,)) for e in ("mei@x.cn", "MEI@x.cn")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=10)
+    results = at_once([partial(sign_up, e) for e in ("mei@x.cn", "MEI@x.cn")], timeout=10)
 
+    assert not [
+        r for r in results if isinstance(r, Exception) and not isinstance(r, IntegrityError)
+    ]
+    outcomes = ["refused" if isinstance(r, IntegrityError) else "created" for r in results]
     assert sorted(outcomes) == ["created", "refused"]
     assert User.objects.filter(email="mei@x.cn").count() == 1

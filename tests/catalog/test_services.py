@@ -1,8 +1,8 @@
-import threading
 from decimal import Decimal
+from functools import partial
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from catalog import services
 from catalog.models import Product, ProductPhoto, ProvenanceCard, Status, StockMovement, Variant
@@ -18,6 +18,7 @@ from tests.catalog.factories import (
     category,
 )
 from tests.factories import ShopFactory
+from tests.parallel import at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -186,29 +187,16 @@ def test_seller_sets_stock_through_the_same_path(product, owner):
 def test_concurrent_decrements_never_oversell():
     """Eight buyers, each on their own connection, race for the last five items."""
     variant = VariantFactory(stock=5)
-    barrier = threading.Barrier(8)
-    results = []
+    buy = partial(
+        services.variant_stock_adjust, variant_id=variant.pk, delta=-1, actor=None, reason="sale"
+    )
 
-    def buy():
-        try:
-            barrier.wait()
-            services.variant_stock_adjust(
-                variant_id=variant.pk, delta=-1, actor=None, reason="sale"
-            )
-            results.append("sold")
-        except DomainError:
-            results.append("refused")
-        finally:
-            connection.close()
+    results = at_once([buy] * 8)
 
-    threads = [threading.Thread(target=buy) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
+    assert not [r for r in results if isinstance(r, Exception) and not isinstance(r, DomainError)]
+    outcomes = ["refused" if isinstance(r, DomainError) else "sold" for r in results]
     variant.refresh_from_db()
-    assert sorted(results) == ["refused"] * 3 + ["sold"] * 5
+    assert sorted(outcomes) == ["refused"] * 3 + ["sold"] * 5
     assert variant.stock == 0
     assert sorted(variant.movements.values_list("stock_after", flat=True)) == [0, 1, 2, 3, 4]
 

@@ -5,12 +5,10 @@ stalls holding the same goods in different orders; and a control run with the st
 switched off, which must oversell, to prove the first test can fail.
 """
 
-import threading
 import uuid
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from catalog import services as catalog_services
 from catalog.models import Variant
@@ -19,6 +17,7 @@ from orders.models import Address, Cart, CartLine, CheckoutGroup, Order
 from orders.services.checkout import StallChoice, checkout_place
 from tests.catalog.factories import PublishedProductFactory, VariantFactory
 from tests.factories import ShopFactory, _quick_user
+from tests.parallel import at_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -49,29 +48,6 @@ def _variant(stock: int, *, shop=None) -> Variant:
     return VariantFactory(product=product, stock=stock, price=Decimal("68.00"))
 
 
-def _run_in_threads(jobs):
-    """Run each job in its own thread (and DB connection), all released at once by a barrier.
-    Returns one result per job: what it returned, or the exception it raised."""
-    barrier = threading.Barrier(len(jobs))
-    results = [None] * len(jobs)
-
-    def run(index, job):
-        try:
-            barrier.wait(timeout=30)
-            results[index] = job()
-        except Exception as exc:  # the test inspects every outcome
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
-
-
 def _checkout_job(buyer, cart, address, token=None):
     shop_ids = set(
         CartLine.objects.filter(cart=cart).values_list("variant__product__shop_id", flat=True)
@@ -86,7 +62,7 @@ def _checkout_job(buyer, cart, address, token=None):
 def _fifty_buyers_for_ten():
     variant = _variant(stock=10)
     jobs = [_checkout_job(*_buyer_with_cart([variant])) for _ in range(50)]
-    return variant, _run_in_threads(jobs)
+    return variant, at_once(jobs)
 
 
 def test_fifty_parallel_checkouts_of_ten_in_stock_make_exactly_ten_orders():
@@ -129,7 +105,7 @@ def test_the_same_token_submitted_twice_in_parallel_places_one_order_set():
     job = _checkout_job(buyer, cart, address, token=token)
 
     # when the same form (same token) is submitted twice at the same moment
-    results = _run_in_threads([job, job])
+    results = at_once([job, job])
 
     # then both submissions answer with the same checkout, holding one order per stall
     assert all(isinstance(r, CheckoutGroup) for r in results), results
@@ -158,7 +134,7 @@ def test_parallel_multi_stall_carts_in_different_orders_never_deadlock_or_split(
         jobs.append(_checkout_job(*_buyer_with_cart(in_order)))
 
     # when the 30 carts check out at once
-    results = _run_in_threads(jobs)
+    results = at_once(jobs)
 
     # then nothing failed but for lack of stock (no deadlock), 8 checkouts went through
     errors = [r for r in results if isinstance(r, Exception)]

@@ -3,7 +3,6 @@ the unpaid-order timer before it cancels, and while the buyer waits on the retur
 its answer counts exactly as the callback would have."""
 
 import json
-import threading
 from datetime import timedelta
 
 import pytest
@@ -18,6 +17,7 @@ from orders.models import GatewayEvent, Order, Payment, PaymentMethod, SandboxCh
 from orders.payments import sandbox
 from orders.services import timers
 from tests.orders.factories import make_order
+from tests.parallel import at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -215,25 +215,10 @@ def test_two_sweeps_at_once_pay_the_order_once(pending):
         reference=pending.reference,
         body=sandbox.gateway_callback_body(payment=pending, succeeded=True),
     )
-    barrier = threading.Barrier(2)
-    counts, errors = [], []
 
-    def run():
-        try:
-            barrier.wait()
-            counts.append(timers.payments_reconcile_due(now=later()))
-        except Exception as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connection.close()
+    results = at_once([lambda: timers.payments_reconcile_due(now=later())] * 2)
 
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert errors == []
-    assert sum(counts) == 1
+    assert [r for r in results if isinstance(r, Exception)] == []
+    assert sum(results) == 1
     assert GatewayEvent.objects.count() == 1
     assert Order.objects.get().status == Status.PAID

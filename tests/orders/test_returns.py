@@ -21,6 +21,7 @@ from orders.services import aftersales as services
 from orders.services import lifecycle
 from tests.catalog.factories import PublishedProductFactory, VariantFactory
 from tests.orders.factories import make_order
+from tests.parallel import at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -441,33 +442,6 @@ def test_buyer_panel_shows_the_refund(order, buyer, owner):
 # --- concurrency -------------------------------------------------------------------------------
 
 
-def _in_threads(jobs):
-    """Each job in its own thread and connection, released together; what each returned or
-    raised."""
-    import threading
-
-    from django.db import connection
-
-    barrier = threading.Barrier(len(jobs))
-    results = [None] * len(jobs)
-
-    def run(index, job):
-        try:
-            barrier.wait(timeout=30)
-            results[index] = job()
-        except Exception as exc:  # the test looks at every outcome
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_parallel_submits_and_confirmations_make_one_return_and_one_refund(
@@ -478,7 +452,7 @@ def test_parallel_submits_and_confirmations_make_one_return_and_one_refund(
     )
     tgy, _lj = lines(order)
     # Given the buyer's form submitted five times at once: one return
-    results = _in_threads(
+    results = at_once(
         [
             lambda: services.return_request(order=order, actor=buyer, quantities={tgy.pk: 2})
             for _ in range(5)
@@ -488,7 +462,7 @@ def test_parallel_submits_and_confirmations_make_one_return_and_one_refund(
     services.return_accept(order=order, actor=owner)
     services.return_ship(order=order, actor=buyer, carrier="SF", tracking_number="1")
     # when the seller's confirmation arrives five times at once: one refund, stock +2 once
-    results = _in_threads(
+    results = at_once(
         [lambda: services.return_receive(order=order, actor=owner, restock=True) for _ in range(5)]
     )
     assert not [r for r in results if isinstance(r, Exception)]

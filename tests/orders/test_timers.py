@@ -1,12 +1,11 @@
 """What beat runs: unpaid orders cancelled, receipt confirmed automatically, orders completed.
 Time is moved with the services' explicit ``now=`` (or orders placed in the past)."""
 
-import threading
 from datetime import timedelta
+from functools import partial
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from catalog.models import StockMovement
@@ -24,6 +23,7 @@ from orders.models import (
 )
 from orders.services import timers
 from tests.orders.factories import make_order
+from tests.parallel import at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -107,28 +107,13 @@ def test_two_timer_runs_at_once_cancel_each_order_once(buyer, variant):
         for _ in range(5)
     ]
     later = orders[-1].pay_by + timedelta(minutes=1)
-    barrier = threading.Barrier(2)
-    counts, errors = [], []
-
-    def run():
-        try:
-            barrier.wait()
-            counts.append(timers.orders_cancel_unpaid(now=later))
-        except Exception as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connection.close()
 
     # When two beat runs overlap
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = at_once([partial(timers.orders_cancel_unpaid, now=later)] * 2)
 
     # Then every order is cancelled exactly once and its stock returned once
-    assert errors == []
-    assert sum(counts) == 5
+    assert [r for r in results if isinstance(r, Exception)] == []
+    assert sum(results) == 5
     assert Order.objects.filter(status=Status.CANCELLED).count() == 5
     assert OrderEvent.objects.filter(action=Action.CANCEL).count() == 5
     variant.refresh_from_db()

@@ -2,9 +2,9 @@
 nothing when there is nothing new, and the unsubscribe link that stops it."""
 
 import re
-import threading
 from datetime import timedelta
 from decimal import Decimal
+from functools import partial
 from io import StringIO
 
 import pytest
@@ -28,6 +28,7 @@ from shops.tasks import send_weekly_digests
 from tests.catalog.factories import ProductFactory, VariantFactory
 from tests.factories import ShopFactory, UserFactory
 from tests.notifications.conftest import wait_for_mail
+from tests.parallel import at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -336,25 +337,10 @@ def test_two_runs_at_once_send_one_digest(shop):
     reader = opt_in(follow(UserFactory(), shop))
     publish(shop)
     now = timezone.now()
-    start = threading.Barrier(2)
-    results, errors = [], []
 
-    def send():
-        try:
-            start.wait()
-            results.append(digest_send(user=reader, now=now))
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
+    results = at_once([partial(digest_send, user=reader, now=now)] * 2, timeout=30)
 
-    threads = [threading.Thread(target=send) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-
-    assert errors == []
+    assert [r for r in results if isinstance(r, Exception)] == []
     assert sorted(results) == [False, True]
     assert OutgoingEmail.objects.filter(kind="square.digest").count() == 1
     assert len(mail.outbox) == 1

@@ -1,6 +1,7 @@
 """Stall updates: posting (members only, a daily limit), "My square", muting and reports."""
 
 from datetime import timedelta
+from functools import partial
 from uuid import uuid4
 
 import pytest
@@ -9,9 +10,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from microstore.errors import DomainError
 from shops import services, updates
 from shops.models import Mute, StallUpdate, UpdateReport
 from tests.factories import ShopFactory, UserFactory
+from tests.parallel import at_once
 from tests.shops.conftest import png_bytes
 
 pytestmark = pytest.mark.django_db
@@ -401,34 +404,16 @@ def test_the_stall_page_with_updates_stays_within_its_query_bound(
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_posts_at_once_cannot_both_take_the_last_slot(settings):
-    import threading
-
-    from django.db import connection
-
-    from microstore.errors import DomainError
-
     settings.SHOP_UPDATES_PER_DAY = 1
     shop = ShopFactory()
     owner = shop.members.get().user
-    barrier = threading.Barrier(2)
-    outcomes = []
 
-    def attempt(n):
-        try:
-            barrier.wait()
-            updates.update_post(shop=shop, actor=owner, text=f"race {n}")
-            outcomes.append("posted")
-        except DomainError:
-            outcomes.append("refused")
-        finally:
-            connection.close()
+    results = at_once(
+        [partial(updates.update_post, shop=shop, actor=owner, text=f"race {n}") for n in range(2)]
+    )
 
-    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
+    assert not [r for r in results if isinstance(r, Exception) and not isinstance(r, DomainError)]
+    outcomes = ["refused" if isinstance(r, DomainError) else "posted" for r in results]
     assert sorted(outcomes) == ["posted", "refused"]
     assert StallUpdate.objects.filter(shop=shop).count() == 1
 
