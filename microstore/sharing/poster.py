@@ -19,11 +19,12 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-import segno
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
+
+from microstore.qr import QUIET_ZONE, qr_code
 
 # Bump when the drawing changes: every poster's fingerprint changes, so each is remade on its
 # next request.
@@ -204,19 +205,12 @@ class QRBox:
         return self.module * self.modules
 
 
-QR_BORDER = 4  # modules of quiet zone, as the standard asks
-
-
-def qr_code(url: str):
-    return segno.make(url, error="m", micro=False, boost_error=False)
-
-
 def qr_box(url: str) -> QRBox:
     """The QR code's place: bottom right, about 220 px across at the base width, in whole
     pixels per module so every module is crisp and the code scans."""
     width, height = poster_size()
     scale = width / BASE_WIDTH
-    modules = qr_code(url).symbol_size(scale=1, border=QR_BORDER)[0]
+    modules = qr_code(url).symbol_size(scale=1, border=QUIET_ZONE)[0]
     module = max(2, int(232 * scale) // modules)
     size = module * modules
     margin = int(24 * scale)  # the quiet zone is white already: less outer margin is needed
@@ -225,7 +219,7 @@ def qr_box(url: str) -> QRBox:
 
 def _draw_qr(draw: ImageDraw.ImageDraw, url: str, box: QRBox) -> None:
     draw.rectangle([box.x, box.y, box.x + box.size - 1, box.y + box.size - 1], fill=WHITE)
-    for row, cells in enumerate(qr_code(url).matrix_iter(scale=1, border=QR_BORDER)):
+    for row, cells in enumerate(qr_code(url).matrix_iter(scale=1, border=QUIET_ZONE)):
         for col, dark in enumerate(cells):
             if dark:
                 x, y = box.x + col * box.module, box.y + row * box.module
@@ -289,7 +283,7 @@ def _render(facts: PosterFacts, fonts: tuple[str, ...]) -> bytes:
     draw.line([(pad, rule_y), (width - pad, rule_y)], fill=RULE, width=max(1, _px(2, s)))
     column = qr.x - pad - _px(8, s)
     name, small = Text(fonts, _px(34, s)), Text(fonts, _px(26, s))
-    y = qr.y + qr.module * QR_BORDER + name.size
+    y = qr.y + qr.module * QUIET_ZONE + name.size
     name.draw(draw, (pad, y), name.fit(facts.stall_name, column), INK)
     labels = {"identity": _("Identity verified"), "business": _("Business verified")}
     if facts.badges:
@@ -302,7 +296,7 @@ def _render(facts: PosterFacts, fonts: tuple[str, ...]) -> bytes:
     else:
         trust = _("Trust score %(score)s") % {"score": facts.trust_score}
     small.draw(draw, (pad, y), small.fit(trust, column), MUTED)
-    caption_y = qr.y + qr.size - qr.module * QR_BORDER
+    caption_y = qr.y + qr.size - qr.module * QUIET_ZONE
     small.draw(draw, (pad, caption_y), small.fit(_("Scan to open →"), column), INK)
     _draw_qr(draw, facts.share_url, qr)
 
