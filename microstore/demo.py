@@ -14,7 +14,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
 from microstore.accounts.models import User
-from microstore.accounts.services import email_mark_verified, user_upload_avatar
+from microstore.accounts.services import email_mark_verified, user_ban, user_upload_avatar
 from microstore.notifications.models import Notification
 from microstore.notifications.services import preference_set
 
@@ -39,7 +39,14 @@ PEOPLE = [
     DemoPerson("puer@example.com", "岩帕 Yan Pa", "seller: Pu'er tea (stall on holiday)"),
     DemoPerson("chenlu@example.com", "陈露 Chen Lu", "shopper who writes reviews"),
     DemoPerson("wangqiang@example.com", "王强 Wang Qiang", "shopper (one review reported)"),
+    DemoPerson("spam@example.com", "刷单小王 Xiao Wang", "banned for fake-order spam"),
 ]
+
+# Accounts the demo admin banned (through the real service: history row, email), by email.
+DEMO_BANS = {
+    "spam@example.com": "Placed dozens of fake orders to push stalls up the square "
+    "(刷单) and did not stop after a warning.",
+}
 
 
 @dataclass(frozen=True)
@@ -130,7 +137,19 @@ def seed() -> list[tuple[DemoPerson, bool]]:
     from microstore.sharing.demo import seed_sharing
 
     seed_sharing()
+    seed_bans()
     return results
+
+
+def seed_bans() -> None:
+    """The demo admin bans the spammer once; an account with any history is left as it is."""
+    admin = User.objects.filter(email="admin@example.com").first()
+    if admin is None:
+        return
+    for email, reason in DEMO_BANS.items():
+        user = User.objects.filter(email=email, account_events__isnull=True).first()
+        if user is not None:
+            user_ban(user=user, actor=admin, reason=reason)
 
 
 def seed_stalls() -> None:

@@ -111,6 +111,13 @@ def shop_owned_by(user) -> Shop | None:
     ).first()
 
 
+def shop_list_owned_by(*, user) -> QuerySet:
+    """Every stall ``user`` owns, whatever its status (banning or restoring the owner)."""
+    return Shop.objects.filter(members__user=user, members__role=ShopMember.Role.OWNER).order_by(
+        "pk"
+    )
+
+
 def verification_list_for_shop(shop: Shop) -> QuerySet:
     """The stall's requests, newest first (the seller's verification page)."""
     return Verification.objects.filter(shop=shop).order_by("-submitted_at", "-pk")
