@@ -7,9 +7,11 @@ a ``DomainError`` is reported for that row and the others still go through.
 
 from collections.abc import Callable
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from microstore.errors import DomainError
@@ -61,6 +63,28 @@ def confirm_action(
     }
     return TemplateResponse(
         request, "admin/reason_action.html", context, status=400 if form.is_bound else 200
+    )
+
+
+def reason_form(help_text, *, max_length: int = 1000) -> type[forms.Form]:
+    """The form of an action that needs a reason; ``help_text`` says who reads it."""
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=max_length,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=help_text,
+    )
+    return type("ReasonForm", (forms.Form,), {"reason": reason})
+
+
+class NoteForm(forms.Form):
+    """The form of an action that takes an optional note."""
+
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 

@@ -5,9 +5,8 @@ services (every hide recomputes the product's rating and tells the author why)."
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from microstore.admin_actions import ReadOnlyInline, confirm_action
+from microstore.admin_actions import NoteForm, ReadOnlyInline, confirm_action, reason_form
 from reviews import services
-from reviews.forms import ModerationReasonForm, NoteForm
 from reviews.models import (
     FollowUp,
     ProductRating,
@@ -15,6 +14,12 @@ from reviews.models import (
     ReviewPhoto,
     ReviewReport,
     ReviewRevision,
+)
+
+# When a review is removed, its author reads the reason.
+ModerationReasonForm = reason_form(
+    _("When a review is removed, its author reads this in the notification."),
+    max_length=services.MAX_TEXT,
 )
 
 

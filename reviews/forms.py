@@ -66,23 +66,3 @@ class ReportForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-
-
-class ModerationReasonForm(forms.Form):
-    """The reason a moderator gives when hiding or keeping a review (the author reads it)."""
-
-    reason = forms.CharField(
-        label=_("Reason"),
-        max_length=MAX_TEXT,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("When a review is removed, its author reads this in the notification."),
-    )
-
-
-class NoteForm(forms.Form):
-    note = forms.CharField(
-        label=_("Note (optional)"),
-        max_length=1000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )

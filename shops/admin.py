@@ -11,9 +11,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from microstore.admin_actions import ReadOnlyInline, confirm_action
+from microstore.admin_actions import NoteForm, ReadOnlyInline, confirm_action, reason_form
 from shops import services
-from shops.forms import NoteForm, ReasonForm
 from shops.models import (
     Follow,
     Shop,
@@ -28,6 +27,10 @@ from shops.models import (
 from shops.updates import update_hide, update_keep
 
 DOCUMENT_TYPES = {"jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
+
+
+# The seller reads the reason of a turned-down request or a suspension.
+ReasonForm = reason_form(_("The seller reads this in the notification and the email."))
 
 
 class ShopMemberInline(admin.TabularInline):

@@ -202,23 +202,3 @@ class BusinessVerificationForm(forms.Form):
         value = normalise_code(self.cleaned_data["licence_number"])
         validate_licence_number(value)
         return value
-
-
-class ReasonForm(forms.Form):
-    """The reason an admin gives when turning down a request or suspending a stall."""
-
-    reason = forms.CharField(
-        label=_("Reason"),
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("The seller reads this in the notification and the email."),
-    )
-
-
-class NoteForm(forms.Form):
-    note = forms.CharField(
-        label=_("Note (optional)"),
-        max_length=1000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )

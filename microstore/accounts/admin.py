@@ -11,11 +11,17 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from microstore.accounts import services
-from microstore.accounts.forms import AdminChangeForm, AdminCreationForm, BanForm, RestoreForm
+from microstore.accounts.forms import AdminChangeForm, AdminCreationForm
 from microstore.accounts.models import AccountEvent, User
-from microstore.admin_actions import ReadOnlyInline, confirm_action
+from microstore.admin_actions import ReadOnlyInline, confirm_action, reason_form
 
 BAN_ACTIONS = ("ban_users", "restore_users")
+
+
+# A ban's or a restore's reason: the member reads it, and it stays in the account's history.
+AccountReasonForm = reason_form(
+    _("The member reads this in the email; it stays in the account's history.")
+)
 
 
 class AccountEventInline(ReadOnlyInline):
@@ -89,7 +95,7 @@ class UserAdmin(DjangoUserAdmin):
             self,
             request,
             queryset.filter(is_active=True),
-            form_class=BanForm,
+            form_class=AccountReasonForm,
             title=_("Ban accounts"),
             intro=_(
                 "The members are emailed your reason and how to appeal, then cannot log in any "
@@ -115,7 +121,7 @@ class UserAdmin(DjangoUserAdmin):
             self,
             request,
             queryset.filter(is_active=False),
-            form_class=RestoreForm,
+            form_class=AccountReasonForm,
             title=_("Restore accounts"),
             intro=_(
                 "The members can log in again and are emailed your reason. Their stalls stay "

@@ -50,25 +50,3 @@ class AdminChangeForm(UserChangeForm):
     class Meta:
         model = User
         fields = ["email", "password", "display_name", "is_active", "is_staff", "is_superuser"]
-
-
-class BanForm(forms.Form):
-    """The reason an admin gives for closing an account; the member reads it."""
-
-    reason = forms.CharField(
-        label=_("Reason"),
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("The member reads this in the email; it stays in the account's history."),
-    )
-
-
-class RestoreForm(forms.Form):
-    """The reason an admin gives for letting a banned member back in."""
-
-    reason = forms.CharField(
-        label=_("Reason"),
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("The member reads this in the email; it stays in the account's history."),
-    )
