@@ -13,7 +13,7 @@ PYTHON ?= $(shell for p in python3.12 python3.13 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { echo $$p; break; }; done)
 
-.PHONY: help install install-dev run serve test lint format migrations-check check-deploy worker superuser lock messages messages-check clean bench bench-catalog bench-trust
+.PHONY: help install install-dev run serve test lint format migrations-check check-deploy worker superuser lock messages messages-check clean bench bench-catalog bench-trust bench-digest
 
 help:
 	@echo "make run        install, migrate, load demo data and serve on http://$(HOST):$(PORT)"
@@ -23,6 +23,7 @@ help:
 	@echo "make bench      images/second through the image pipeline (and a worker, with REDIS_URL)"
 	@echo "make bench-catalog  search and listing p50/p95 over 1,000,000 goods (DATABASE_URL: Postgres)"
 	@echo "make bench-trust    trust scores of 2,000 stalls with 200,000 orders (DATABASE_URL: Postgres)"
+	@echo "make bench-digest   the weekly digests of 2,000 readers (DATABASE_URL: Postgres)"
 	@echo "make superuser  create an admin account"
 	@echo "make lock       re-pin requirements*.txt from pyproject.toml"
 	@echo "make messages   update and compile translations (needs gettext)"
@@ -84,6 +85,9 @@ bench-catalog: install-dev
 # (tests/benchmarks/bench_trust.py).
 bench-trust: install-dev
 	$(PY) tests/benchmarks/bench_trust.py $(BENCH_ARGS)
+
+bench-digest: install-dev
+	$(PY) tests/benchmarks/bench_digest.py $(BENCH_ARGS)
 
 check-deploy: install
 	DJANGO_DEBUG=0 DJANGO_HTTPS=1 DJANGO_ALLOWED_HOSTS=shop.example.com EMAIL_URL=$${EMAIL_URL:-smtp://smtp.example.com} \

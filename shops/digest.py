@@ -238,26 +238,45 @@ def digest_send(*, user, now=None) -> bool:
     return True
 
 
-def digest_send_all(*, now=None) -> dict[str, int]:
-    """Every opted-in user's digest, in batches by primary key, each in its own transaction:
-    one user's failure is logged and the others still get theirs. Returns the counts."""
-    now = now or timezone.now()
-    counts = {"checked": 0, "sent": 0, "failed": 0}
+def digest_batches() -> list[tuple[int, int]]:
+    """The opted-in users in ``BATCH``-sized ranges of primary keys, (first, last), for one
+    task each: several workers share the week's digests, and a lost task loses one batch
+    (running it again sends nothing twice)."""
+    ranges = []
     last_pk = 0
     while True:
-        batch = list(digest_recipients().filter(pk__gt=last_pk)[:BATCH])
-        if not batch:
-            break
-        for user in batch:
-            counts["checked"] += 1
-            try:
-                sent = digest_send(user=user, now=now)
-            except Exception:
-                counts["failed"] += 1
-                logger.exception("The weekly digest of user %s failed", user.pk)
-                continue
-            counts["sent"] += int(sent)
-        last_pk = batch[-1].pk
+        pks = list(digest_recipients().filter(pk__gt=last_pk).values_list("pk", flat=True)[:BATCH])
+        if not pks:
+            return ranges
+        ranges.append((pks[0], pks[-1]))
+        last_pk = pks[-1]
+
+
+def digest_send_batch(*, first_pk: int, last_pk: int, now=None) -> dict[str, int]:
+    """The digests of the opted-in users with primary keys in [first_pk, last_pk], each in its
+    own transaction: one user's failure is logged and the others still get theirs."""
+    now = now or timezone.now()
+    counts = {"checked": 0, "sent": 0, "failed": 0}
+    for user in digest_recipients().filter(pk__gte=first_pk, pk__lte=last_pk):
+        counts["checked"] += 1
+        try:
+            sent = digest_send(user=user, now=now)
+        except Exception:
+            counts["failed"] += 1
+            logger.exception("The weekly digest of user %s failed", user.pk)
+            continue
+        counts["sent"] += int(sent)
+    return counts
+
+
+def digest_send_all(*, now=None) -> dict[str, int]:
+    """Every opted-in user's digest, batch after batch in this process (``manage.py
+    send_digests``; beat hands the batches to workers instead). Returns the counts."""
+    now = now or timezone.now()
+    counts = {"checked": 0, "sent": 0, "failed": 0}
+    for first_pk, last_pk in digest_batches():
+        for key, value in digest_send_batch(first_pk=first_pk, last_pk=last_pk, now=now).items():
+            counts[key] += value
     logger.info(
         "Weekly digests: %(checked)s opted-in users, %(sent)s sent, %(failed)s failed", counts
     )

@@ -457,3 +457,22 @@ def test_the_demo_shopper_has_the_digest_on_and_seeding_sends_none(
     mail.outbox.clear()  # the demo's orders and reviews mailed their sellers
     run(django_capture_on_commit_callbacks)
     assert [m.to for m in mail.outbox] == [["xiaomei@example.com"]]
+
+
+def test_beat_hands_the_digests_to_the_workers_in_batches(
+    monkeypatch, shop, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr("shops.digest.BATCH", 2)
+    readers = [opt_in(follow(UserFactory(), shop)) for _ in range(5)]
+    UserFactory()  # not opted in: in no batch
+    publish(shop, "Batch tea")
+
+    with django_capture_on_commit_callbacks(execute=True) as enqueued:
+        batches = send_weekly_digests.delay().get()
+    with django_capture_on_commit_callbacks(execute=True):
+        again = send_weekly_digests.delay().get()
+
+    assert batches == 3  # 2 + 2 + 1 readers
+    assert sum("send_digest_batch" in repr(callback) for callback in enqueued) == 3
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(r.email for r in readers)
+    assert again == 3 and len(mail.outbox) == 5  # the second run found nothing new
