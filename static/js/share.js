@@ -1,5 +1,7 @@
-// Share buttons: "Copy the link" and the phone's own share sheet (Web Share API).
-// Both start hidden and appear only where the browser can do what they promise.
+// Share buttons: "Copy the link", the phone's own share sheet for a link (Web Share API), and
+// "Send the poster…", which hands the poster's PNG itself to the share sheet (chat apps take
+// it as a picture). Each starts hidden and appears only where the browser can do it; the
+// poster's button may arrive later in an htmx swap, so clicks are handled by delegation.
 (function () {
   "use strict";
 
@@ -33,8 +35,44 @@
     });
   }
 
+  function canShareFiles() {
+    if (!navigator.canShare || !window.File) {
+      return false;
+    }
+    var probe = new File([""], "probe.png", { type: "image/png" });
+    return navigator.canShare({ files: [probe] });
+  }
+
+  function revealFileButtons() {
+    if (!canShareFiles()) {
+      return;
+    }
+    document.querySelectorAll("[data-share-file]").forEach(function (button) {
+      button.hidden = false;
+    });
+  }
+
+  function shareFile(button) {
+    fetch(button.getAttribute("data-share-file"), { credentials: "same-origin" })
+      .then(function (response) { return response.blob(); })
+      .then(function (blob) {
+        var file = new File([blob], button.getAttribute("data-share-name"), { type: blob.type });
+        return navigator.share({ files: [file], title: button.getAttribute("data-share-title") });
+      })
+      .catch(function () { /* closed, or the download below still works */ });
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-share-file]");
+    if (button) {
+      shareFile(button);
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-copy]").forEach(copyButton);
     document.querySelectorAll("[data-share-url]").forEach(shareButton);
+    revealFileButtons();
   });
+  document.addEventListener("htmx:afterSwap", revealFileButtons);
 })();

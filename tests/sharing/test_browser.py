@@ -82,3 +82,42 @@ def test_a_friend_buys_through_a_shared_link_and_the_seller_sees_who_shared_it(
     expect(page.get_by_text("1 order")).to_be_visible()
     expect(page.get_by_text("Wang Qiang")).to_have_count(0)
     assert csp == []
+
+
+# The phone's share sheet is outside our walls: the test stands in for it and records what
+# the page handed over.
+SHARE_SHEET = """
+window.__shared = [];
+navigator.canShare = (data) => Boolean(data && data.files && data.files.length);
+navigator.share = async (data) => {
+  window.__shared.push({
+    title: data.title,
+    files: (data.files || []).map((f) => ({ name: f.name, type: f.type, size: f.size })),
+  });
+};
+"""
+
+
+def test_the_poster_goes_to_the_phones_share_sheet_as_a_picture(live_server, page: Page):
+    base = live_server.url
+    honey = stall("qinling@example.com", "秦岭蜂蜜", "qinling", "洋槐蜜 Acacia honey", "58.00")
+    UserFactory(email="chenlu@example.com", display_name="Chen Lu")
+    csp = []
+    page.on("console", lambda m: csp.append(m.text) if "Content Security" in m.text else None)
+    page.add_init_script(SHARE_SHEET)
+
+    log_in(page, base, "chenlu@example.com")
+    page.goto(base + honey.get_absolute_url())
+    page.get_by_role("button", name="Share", exact=True).click()
+    page.get_by_role("link", name="Make a poster").click()
+    send = page.get_by_role("button", name="Send the poster…")
+    expect(send).to_be_visible()  # once the poster is made (the page polls with htmx)
+    send.click()
+
+    page.wait_for_function("window.__shared.length === 1")
+    [shared] = page.evaluate("window.__shared")
+    assert shared["title"] == "洋槐蜜 Acacia honey"
+    [file] = shared["files"]
+    assert file["name"] == f"{honey.slug}-poster.png"
+    assert file["type"] == "image/png" and file["size"] > 10_000
+    assert csp == []

@@ -517,6 +517,9 @@ def test_the_poster_page_shows_the_poster_with_download_and_save_hint(
     assert f'href="{png_url}&amp;download=1"' in page.text
     assert "long-press" in page.text
     assert "style=" not in page.text
+    # "Send the poster…" waits hidden until the browser can hand a picture to the share sheet
+    assert f'data-share-file="{png_url}"' in page.text
+    assert 'data-share-name="tie-guan-yin-poster.png"' in page.text
 
 
 def test_while_it_is_being_made_the_page_polls_with_htmx(client, link):
