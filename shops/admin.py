@@ -314,9 +314,19 @@ class UpdateReportAdmin(RecordAdmin):
 
     list_display = ["update_text", "shop", "reason", "status", "reporter", "created_at"]
     list_filter = ["status", "reason"]
-    list_select_related = ["update__shop", "reporter"]
+    list_select_related = ["update__shop", "reporter", "decided_by"]
     search_fields = ["update__text", "update__shop__name", "reporter__email", "note"]
-    fields = ["update_text", "shop", "reason", "note", "reporter", "status", "decision_note"]
+    fields = [
+        "update_text",
+        "shop",
+        "reason",
+        "note",
+        "reporter",
+        "status",
+        "decided_by",
+        "decided_at",
+        "decision_note",
+    ]
     readonly_fields = fields
     actions = ["hide_updates", "keep_updates"]
     view_on_site = False

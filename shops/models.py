@@ -601,6 +601,14 @@ class UpdateReport(models.Model):
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
     note = models.TextField(_("note"), max_length=1000, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default="open")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
     decision_note = models.TextField(_("moderator's note"), blank=True)
     created_at = models.DateTimeField(_("reported"), auto_now_add=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)

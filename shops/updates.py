@@ -104,7 +104,10 @@ def update_hide(*, update: StallUpdate, actor, reason: str) -> StallUpdate:
                 actor=actor,
             )
     update.reports.filter(status=UpdateReport.Status.OPEN).update(
-        status=UpdateReport.Status.HIDDEN, decision_note=reason, decided_at=timezone.now()
+        status=UpdateReport.Status.HIDDEN,
+        decided_by=actor,
+        decision_note=reason,
+        decided_at=timezone.now(),
     )
     _queue_checked()
     return update
@@ -114,7 +117,10 @@ def update_hide(*, update: StallUpdate, actor, reason: str) -> StallUpdate:
 def update_keep(*, update: StallUpdate, actor, note: str = "") -> StallUpdate:
     """Moderators looked and keep the update: its open reports are closed as "kept"."""
     update.reports.filter(status=UpdateReport.Status.OPEN).update(
-        status=UpdateReport.Status.KEPT, decision_note=note, decided_at=timezone.now()
+        status=UpdateReport.Status.KEPT,
+        decided_by=actor,
+        decision_note=note,
+        decided_at=timezone.now(),
     )
     _queue_checked()
     return update

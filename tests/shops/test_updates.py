@@ -303,6 +303,7 @@ def test_a_report_reaches_the_admin_queue_and_hiding_takes_the_update_down(
     report.refresh_from_db()
     assert update.status == "hidden" and update.hidden_reason == "Health claims are not allowed."
     assert report.status == "hidden"
+    assert report.decided_by == admin_user and report.decided_at is not None  # the audit trail
     seller = shop.members.get().user
     assert seller.notifications.filter(kind="shops.update_hidden").count() == 1
     assert "Miracle tea" not in client.get(shop.get_absolute_url()).text
@@ -334,6 +335,9 @@ def test_hiding_needs_a_reason_and_keeping_closes_the_reports(client, buyer, adm
     update.refresh_from_db()
     assert kept.status_code == 302
     assert report.status == "kept" and update.status == "visible"
+    assert report.decided_by == admin_user
+    page = client.get(reverse("admin:shops_updatereport_change", args=[report.pk]))
+    assert page.status_code == 200 and "Decided by" in page.text  # shown on the report's page
 
 
 def test_sellers_cannot_report_their_own_update_and_hidden_or_unknown_ones_are_404(
