@@ -22,7 +22,17 @@ from microstore.errors import DomainError
 from microstore.money import quantize
 from microstore.notifications import notify
 from orders.errors import InvalidTransition, NotAllowed
-from orders.models import Action, Order, OrderEvent, Refund, Role, Status
+from orders.models import (
+    Action,
+    Dispute,
+    Order,
+    OrderEvent,
+    Payment,
+    Refund,
+    ReturnRequest,
+    Role,
+    Status,
+)
 from orders.models.order import TRANSITIONS
 from reviews.trust import trust_changed
 from shops.selectors import shop_is_member
@@ -216,9 +226,9 @@ def order_complete(*, order: Order) -> Order | None:
         return locked
     if locked.return_until and locked.return_until > timezone.now():
         raise DomainError(_("The return window of this order is still open."))
-    if locked.returns.filter(status__in=["requested", "accepted", "shipped_back"]).exists():
+    if locked.returns.filter(status__in=ReturnRequest.ACTIVE).exists():
         return None
-    if locked.disputes.filter(status__in=["open", "answered", "escalated"]).exists():
+    if locked.disputes.filter(status__in=Dispute.ACTIVE).exists():
         return None
     # Both sides hear of it: the buyer's return window is over, the seller's sale is final.
     return order_transition(order=locked, action=Action.COMPLETE, role=Role.SYSTEM)
@@ -256,7 +266,7 @@ def order_refund(
         raise DomainError(
             _("Only ¥%(left)s of this order is left to refund.") % {"left": order.refundable}
         )
-    payment = order.payments.filter(status="paid").first()
+    payment = order.payments.filter(status=Payment.Status.PAID).first()
     provider = get_provider(order.payment_method)
     provider_reference = provider.refund(order=order, payment=payment, amount=amount)
     refund = Refund.objects.create(
