@@ -184,10 +184,3 @@ class Dispute(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE
-
-    @property
-    def lost_by_seller(self) -> bool:
-        return self.status == self.Status.RESOLVED and self.outcome in (
-            self.Outcome.REFUND_FULL,
-            self.Outcome.REFUND_PART,
-        )

@@ -91,7 +91,6 @@ TRANSITIONS: dict[str, tuple[frozenset, str, frozenset]] = {
     ),
 }
 
-OPEN_STATUSES = (Status.AWAITING_PAYMENT, Status.PAID, Status.SHIPPED, Status.RECEIVED)
 PAID_STATUSES = (Status.PAID, Status.SHIPPED, Status.RECEIVED, Status.COMPLETED)
 
 
