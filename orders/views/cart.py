@@ -18,6 +18,7 @@ from microstore.accounts.access import verified_email_required
 from microstore.errors import DomainError
 from microstore.sharing.services import COOKIE_NAME as SHARE_COOKIE
 from microstore.sharing.services import link_from_cookie
+from microstore.steps import form_step
 from orders import access
 from orders.forms.cart import AddressForm, AddToCartForm, CheckoutForm, QuantityForm
 from orders.models import Cart, PaymentMethod
@@ -302,25 +303,18 @@ def _next_url(request) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def address_add(request):
-    form = AddressForm(request.POST or None)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.address_create(
-                    user=request.user,
-                    fields=form.fields_for_service(),
-                    make_default=form.cleaned_data["make_default"],
-                )
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("The address is in your address book."))
-                return redirect(_next_url(request))
-        return render(request, "orders/address_form.html", {"form": form}, status=400)
-    return render(
+    return form_step(
         request,
-        "orders/address_form.html",
-        {"form": form, "next": request.GET.get("next", "")},
+        form_class=AddressForm,
+        template="orders/address_form.html",
+        apply=lambda form: services.address_create(
+            user=request.user,
+            fields=form.fields_for_service(),
+            make_default=form.cleaned_data["make_default"],
+        ),
+        done=_("The address is in your address book."),
+        back=_next_url(request),
+        context={"next": request.GET.get("next", "")},
     )
 
 
@@ -328,26 +322,20 @@ def address_add(request):
 @require_http_methods(["GET", "POST"])
 def address_edit(request, pk):
     address = access.get_address_for_user(request.user, pk)
-    form = AddressForm(
-        request.POST or None, instance=address, initial={"make_default": address.is_default}
+    return form_step(
+        request,
+        form_class=AddressForm,
+        form_kwargs={"instance": address, "initial": {"make_default": address.is_default}},
+        template="orders/address_form.html",
+        apply=lambda form: services.address_update(
+            address=address,
+            fields=form.fields_for_service(),
+            make_default=form.cleaned_data["make_default"],
+        ),
+        done=_("The address is saved."),
+        back="orders:addresses",
+        context={"address": address},
     )
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.address_update(
-                    address=address,
-                    fields=form.fields_for_service(),
-                    make_default=form.cleaned_data["make_default"],
-                )
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("The address is saved."))
-                return redirect("orders:addresses")
-        return render(
-            request, "orders/address_form.html", {"form": form, "address": address}, status=400
-        )
-    return render(request, "orders/address_form.html", {"form": form, "address": address})
 
 
 @login_required
