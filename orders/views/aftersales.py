@@ -170,7 +170,7 @@ def dispute_escalate(request, number):
         request,
         order=order,
         form_class=DisputeEscalateForm,
-        template="orders/dispute_form.html",
+        template="orders/return_form.html",
         context={"title": _("Ask microstore to decide"), "button": _("Ask microstore")},
         apply=lambda form: services.dispute_escalate(
             order=order, actor=request.user, role=Role.BUYER, note=form.cleaned_data["note"]
@@ -256,7 +256,7 @@ def seller_dispute_answer(request, shop_slug, number):
         request,
         order=order,
         form_class=DisputeAnswerForm,
-        template="orders/dispute_form.html",
+        template="orders/return_form.html",
         context={"title": _("Answer the complaint"), "button": _("Send"), "seller": True},
         apply=lambda form: services.dispute_answer(
             order=order, actor=request.user, answer=form.cleaned_data["answer"]
@@ -274,7 +274,7 @@ def seller_dispute_escalate(request, shop_slug, number):
         request,
         order=order,
         form_class=DisputeEscalateForm,
-        template="orders/dispute_form.html",
+        template="orders/return_form.html",
         context={
             "title": _("Ask microstore to decide"),
             "button": _("Ask microstore"),
