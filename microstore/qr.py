@@ -4,8 +4,13 @@
 import io
 
 import segno
+from django.http import HttpResponse
+from django.utils.cache import patch_cache_control
 
 QUIET_ZONE = 4  # modules of white around the code, as the standard asks
+# A QR code depends only on its URL; an hour keeps printers and chat previews fast, and a
+# renamed product (new slug) is picked up soon after.
+QR_MAX_AGE = 60 * 60
 
 
 def qr_code(url: str) -> segno.QRCode:
@@ -35,3 +40,15 @@ def qr_svg(url: str, *, title: str = "") -> str:
         title=title or None,
     )
     return out.getvalue().decode()
+
+
+def qr_response(url: str, *, title: str = "", private: bool = False) -> HttpResponse:
+    """``qr_svg(url)`` as an ``image/svg+xml`` response, never sniffed as anything else,
+    cached for ``QR_MAX_AGE``: anywhere, or only in the browser when ``private``."""
+    response = HttpResponse(qr_svg(url, title=title), content_type="image/svg+xml; charset=utf-8")
+    response["X-Content-Type-Options"] = "nosniff"
+    if private:
+        patch_cache_control(response, private=True, max_age=QR_MAX_AGE)
+    else:
+        patch_cache_control(response, public=True, max_age=QR_MAX_AGE)
+    return response

@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from microstore.errors import DomainError
+from microstore.steps import form_step
 from shops import access, selectors, updates
 from shops.update_forms import ReportForm, UpdateForm
 
@@ -23,38 +23,31 @@ MANAGE_RECENT = 20
 def update_manage(request, slug):
     """The seller's "Updates" page: post one, see what was posted (hidden ones too)."""
     shop = access.get_shop_for_member(request.user, slug)
-    form = UpdateForm(request.POST or None, request.FILES or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                updates.update_post(
-                    shop=shop,
-                    actor=request.user,
-                    text=form.cleaned_data["text"],
-                    photos=form.cleaned_data["photos"],
-                )
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("Your update is posted. Your followers will see it."))
-                return redirect("shops:updates-manage", slug=shop.slug)
-        status = 400
     context = {
         "shop": shop,
-        "form": form,
         "left": updates.updates_left_today(shop),
         "recent": updates.updates_for_manager(shop)[:MANAGE_RECENT],
     }
-    return render(request, "shops/update_manage.html", context, status=status)
+    return form_step(
+        request,
+        form_class=UpdateForm,
+        template="shops/update_manage.html",
+        context=context,
+        apply=lambda form: updates.update_post(
+            shop=shop,
+            actor=request.user,
+            text=form.cleaned_data["text"],
+            photos=form.cleaned_data["photos"],
+        ),
+        done=_("Your update is posted. Your followers will see it."),
+        back=reverse("shops:updates-manage", kwargs={"slug": shop.slug}),
+    )
 
 
 @require_GET
 def shop_updates(request, slug):
     """All updates of a stall, newest first."""
-    shop = selectors.shop_by_slug(slug)
-    if shop is None or shop.is_closed:
-        raise Http404
+    shop = access.get_shop_on_square(slug)
     paginator = Paginator(updates.updates_for_shop(shop), UPDATES_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     is_owner = selectors.shop_is_member(shop=shop, user=request.user)
@@ -70,13 +63,6 @@ def square_mine(request):
     page = paginator.get_page(request.GET.get("page"))
     context = {"page": page, "muted": list(updates.muted_shops(request.user))}
     return render(request, "shops/square_mine.html", context)
-
-
-def _visible_shop(slug):
-    shop = selectors.shop_by_slug(slug)
-    if shop is None or shop.is_closed:
-        raise Http404
-    return shop
 
 
 def _back(request, default: str):
@@ -104,7 +90,7 @@ def _mute_response(request, shop, *, muted: bool):
 @login_required
 @require_POST
 def shop_mute(request, slug):
-    shop = _visible_shop(slug)
+    shop = access.get_shop_on_square(slug)
     updates.mute(user=request.user, shop=shop)
     return _mute_response(request, shop, muted=True)
 
@@ -112,7 +98,7 @@ def shop_mute(request, slug):
 @login_required
 @require_POST
 def shop_unmute(request, slug):
-    shop = _visible_shop(slug)
+    shop = access.get_shop_on_square(slug)
     updates.unmute(user=request.user, shop=shop)
     return _mute_response(request, shop, muted=False)
 
@@ -123,23 +109,18 @@ def update_report(request, public_id):
     update = updates.update_for_report(public_id)
     if update is None:
         raise Http404
-    form = ReportForm(request.POST or None)
     back = _back(request, reverse("shops:square-mine"))
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                updates.update_report(
-                    update=update,
-                    reporter=request.user,
-                    reason=form.cleaned_data["reason"],
-                    note=form.cleaned_data["note"],
-                )
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("Thank you. The moderators will look at this update."))
-                return redirect(back)
-        status = 400
-    context = {"update": update, "form": form, "back": back}
-    return render(request, "shops/update_report.html", context, status=status)
+    return form_step(
+        request,
+        form_class=ReportForm,
+        template="shops/update_report.html",
+        context={"update": update, "back": back},
+        apply=lambda form: updates.update_report(
+            update=update,
+            reporter=request.user,
+            reason=form.cleaned_data["reason"],
+            note=form.cleaned_data["note"],
+        ),
+        done=_("Thank you. The moderators will look at this update."),
+        back=back,
+    )

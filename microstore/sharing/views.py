@@ -6,7 +6,7 @@ made by a task)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -14,19 +14,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from catalog import selectors as catalog_selectors
 from microstore.errors import DomainError
 from microstore.notifications.services import absolute_url
-from microstore.qr import qr_svg
+from microstore.qr import qr_response
 from microstore.sharing import selectors, services
 from microstore.sharing.access import get_share_link_for_user
 from microstore.sharing.poster import poster_size
-from shops import selectors as shop_selectors
-from shops.access import get_shop_for_member
-
-
-def _public_shop(slug):
-    shop = shop_selectors.shop_by_slug(slug)
-    if shop is None or shop.is_closed:
-        raise Http404
-    return shop
+from shops.access import get_shop_for_member, get_shop_on_square
 
 
 def _made(request, link):
@@ -37,7 +29,7 @@ def _made(request, link):
 @login_required
 @require_POST
 def share_shop(request, shop_slug):
-    shop = _public_shop(shop_slug)
+    shop = get_shop_on_square(shop_slug)
     try:
         link = services.share_link_for(user=request.user, shop=shop)
     except DomainError as exc:
@@ -49,7 +41,7 @@ def share_shop(request, shop_slug):
 @login_required
 @require_POST
 def share_product(request, shop_slug, slug):
-    shop = _public_shop(shop_slug)
+    shop = get_shop_on_square(shop_slug)
     product = catalog_selectors.product_for_page(shop=shop, slug=slug)
     if product is None or not product.is_published:
         raise Http404
@@ -111,14 +103,11 @@ def detail(request, code):
 def qr(request, code):
     """The QR code of the sharer's own link (scanning it counts as a visit through the link)."""
     link = get_share_link_for_user(request.user, code)
-    svg = qr_svg(
+    return qr_response(
         absolute_url(link.get_absolute_url()),
         title=_("QR code for %(name)s") % {"name": link.target_title()},
+        private=True,
     )
-    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
 
 
 @login_required
