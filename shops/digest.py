@@ -30,8 +30,8 @@ from microstore.notifications import notify
 from microstore.notifications.kinds import Channel, get_kind
 from microstore.notifications.selectors import channel_enabled
 from microstore.notifications.services import absolute_url
-from shops.models import DigestState, Follow, Mute, StallUpdate
-from shops.updates import VISIBLE_SHOPS
+from shops.models import DigestState, StallUpdate
+from shops.updates import followed_not_muted
 
 logger = logging.getLogger(__name__)
 
@@ -78,14 +78,6 @@ def digest_wanted(*, user) -> bool:
     )
 
 
-def _followed_not_muted(qs: QuerySet, *, user) -> QuerySet:
-    followed = Follow.objects.filter(user=user).values("shop_id")
-    muted = Mute.objects.filter(user=user).values("shop_id")
-    return qs.filter(shop_id__in=followed, shop__status__in=VISIBLE_SHOPS).exclude(
-        shop_id__in=muted
-    )
-
-
 def _newest_per_shop(qs: QuerySet, *, date_field: str, per_shop: int) -> QuerySet:
     """The ``per_shop`` newest rows of each stall, each with ``shop_total``: how many the stall
     has in ``qs`` in all. One query however many stalls there are."""
@@ -106,7 +98,7 @@ def _newest_per_shop(qs: QuerySet, *, date_field: str, per_shop: int) -> QuerySe
 def digest_goods(*, user, since, until) -> list[Product]:
     """Goods published in (``since``, ``until``] by stalls ``user`` follows and has not muted:
     the newest ``GOODS_PER_STALL`` per stall, each with ``shop_total``."""
-    qs = _followed_not_muted(
+    qs = followed_not_muted(
         Product.objects.published().filter(published_at__gt=since, published_at__lte=until),
         user=user,
     )
@@ -126,7 +118,7 @@ def digest_goods(*, user, since, until) -> list[Product]:
 def digest_updates(*, user, since, until) -> list[StallUpdate]:
     """Visible updates posted in (``since``, ``until``] by stalls ``user`` follows and has not
     muted: the newest ``UPDATES_PER_STALL`` per stall, each with ``shop_total``."""
-    qs = _followed_not_muted(
+    qs = followed_not_muted(
         StallUpdate.objects.filter(
             status=StallUpdate.Status.VISIBLE, created_at__gt=since, created_at__lte=until
         ),

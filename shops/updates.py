@@ -28,11 +28,10 @@ from shops.models import (
     Shop,
     StallUpdate,
     StallUpdatePhoto,
-    Status,
     UpdateReport,
 )
+from shops.selectors import VISIBLE, shop_is_member
 
-VISIBLE_SHOPS = (Status.OPEN, Status.PAUSED)
 LIMIT_WINDOW = timedelta(hours=24)
 
 
@@ -151,7 +150,7 @@ def unmute(*, user, shop: Shop) -> None:
 def update_report(*, update: StallUpdate, reporter, reason: str, note: str = "") -> UpdateReport:
     """Report an update to the moderators; a second report by the same person is refused.
     The update's first open report tells the moderators; later ones join their queue."""
-    if update.shop.members.filter(user=reporter).exists():
+    if shop_is_member(shop=update.shop, user=reporter):
         raise DomainError(_("You cannot report your own stall's update."))
     if reason not in UpdateReport.Reason.values:
         raise DomainError(_("Choose a reason."))
@@ -207,17 +206,18 @@ def updates_for_manager(shop: Shop) -> QuerySet:
     return _for_display(StallUpdate.objects.filter(shop=shop)).order_by("-created_at", "-pk")
 
 
-def feed_for_user(user) -> QuerySet:
-    """ "My square": visible updates of open/paused stalls ``user`` follows and has not muted."""
+def followed_not_muted(qs: QuerySet, *, user) -> QuerySet:
+    """The rows of ``qs`` (anything with a ``shop``) from stalls on the square that ``user``
+    follows and has not muted: "My square" and the weekly digest."""
     followed = Follow.objects.filter(user=user).values("shop_id")
     muted = Mute.objects.filter(user=user).values("shop_id")
-    return _for_display(
-        StallUpdate.objects.filter(
-            status=StallUpdate.Status.VISIBLE,
-            shop__status__in=VISIBLE_SHOPS,
-            shop_id__in=followed,
-        ).exclude(shop_id__in=muted)
-    ).order_by("-created_at", "-pk")
+    return qs.filter(shop_id__in=followed, shop__status__in=VISIBLE).exclude(shop_id__in=muted)
+
+
+def feed_for_user(user) -> QuerySet:
+    """ "My square": visible updates of open/paused stalls ``user`` follows and has not muted."""
+    visible = StallUpdate.objects.filter(status=StallUpdate.Status.VISIBLE)
+    return _for_display(followed_not_muted(visible, user=user)).order_by("-created_at", "-pk")
 
 
 def muted_shops(user) -> QuerySet:
@@ -231,7 +231,7 @@ def update_for_report(public_id) -> StallUpdate | None:
         .filter(
             public_id=public_id,
             status=StallUpdate.Status.VISIBLE,
-            shop__status__in=VISIBLE_SHOPS,
+            shop__status__in=VISIBLE,
         )
         .first()
     )
