@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from microstore.errors import DomainError
+from microstore.notifications.services import absolute_url
 from microstore.queue import enqueue_on_commit
 from microstore.sharing.models import ShareLink, SharePoster, ShareVisit
 from microstore.sharing.poster import PosterFacts, PosterFontMissing, poster_render, poster_size
@@ -120,11 +121,6 @@ def _read(name: str) -> bytes | None:
         return None
 
 
-def share_url(link: ShareLink) -> str:
-    """The link on the public site (``settings.SITE_URL``): what the QR code carries."""
-    return settings.SITE_URL.rstrip("/") + link.get_absolute_url()
-
-
 def poster_facts(link: ShareLink, *, with_cover: bool = False) -> PosterFacts:
     """What ``link``'s poster shows now. Product links only. ``with_cover`` reads the photo's
     bytes (for drawing); without it only its name is known (enough for the fingerprint).
@@ -144,7 +140,7 @@ def poster_facts(link: ShareLink, *, with_cover: bool = False) -> PosterFacts:
         stall_name=shop.name,
         badges=tuple(badge["kind"] for badge in shop.verified_badges()),
         trust_score=trust.score if trust is not None else None,
-        share_url=share_url(link),
+        share_url=absolute_url(link.get_absolute_url()),  # what the QR code carries
         cover_key=cover_key,
         cover=_read(cover_key) if with_cover and cover_key else None,
     )
