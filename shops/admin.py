@@ -174,6 +174,11 @@ class RecordAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def has_decide_permission(self, request):
+        """Deciding needs the model's "change" permission, though no form edits a row."""
+        opts = self.opts
+        return request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
+
 
 @admin.register(Verification)
 class VerificationAdmin(RecordAdmin):
@@ -247,11 +252,6 @@ class VerificationAdmin(RecordAdmin):
         response["Cache-Control"] = "private, no-store"
         response["Content-Disposition"] = "inline"
         return response
-
-    def has_decide_permission(self, request):
-        """Deciding needs the model's "change" permission, though no form edits a request."""
-        opts = self.opts
-        return request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
 
     @admin.action(description=_("Approve the selected requests"), permissions=["decide"])
     def approve(self, request, queryset):
@@ -339,10 +339,6 @@ class UpdateReportAdmin(RecordAdmin):
     @admin.display(description=_("stall"))
     def shop(self, report):
         return report.update.shop
-
-    def has_decide_permission(self, request):
-        opts = self.opts
-        return request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
 
     @admin.action(
         description=_("Hide the reported updates (with a reason)"), permissions=["decide"]
