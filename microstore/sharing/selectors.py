@@ -15,12 +15,11 @@ DEFAULT_PERIOD = 30
 TOP_SHARERS = 10
 
 
-def _count(qs: QuerySet) -> Subquery:
+def _count(qs: QuerySet, *, link_field: str) -> Coalesce:
+    """How many rows of ``qs`` point at the outer link through ``link_field`` (0 for none)."""
+    rows = qs.filter(**{link_field: OuterRef("pk")}).order_by().values(link_field)
     return Coalesce(
-        Subquery(
-            qs.order_by().values("link").annotate(n=Count("pk")).values("n")[:1],
-            output_field=IntegerField(),
-        ),
+        Subquery(rows.annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()),
         Value(0),
     )
 
@@ -29,16 +28,9 @@ def links_with_counts(qs: QuerySet) -> QuerySet:
     """``qs`` with ``visit_count`` and ``order_count`` (orders that recorded the sharer)."""
     from orders.models import Order
 
-    orders = (
-        Order.objects.filter(share_link=OuterRef("pk"))
-        .order_by()
-        .values("share_link")
-        .annotate(n=Count("pk"))
-        .values("n")[:1]
-    )
     return qs.annotate(
-        visit_count=_count(ShareVisit.objects.filter(link=OuterRef("pk"))),
-        order_count=Coalesce(Subquery(orders, output_field=IntegerField()), Value(0)),
+        visit_count=_count(ShareVisit.objects.all(), link_field="link"),
+        order_count=_count(Order.objects.all(), link_field="share_link"),
     )
 
 
