@@ -6,10 +6,10 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from microstore.redirects import same_site
 from microstore.steps import form_step
 from shops import access, selectors, updates
 from shops.update_forms import ReportForm, UpdateForm
@@ -67,12 +67,7 @@ def square_mine(request):
 
 def _back(request, default: str):
     """Where the form came from (``next``, this site only), else ``default``."""
-    next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if next_url and url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return next_url
-    return default
+    return same_site(request, request.POST.get("next") or request.GET.get("next") or "", default)
 
 
 def _mute_response(request, shop, *, muted: bool):

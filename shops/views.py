@@ -4,13 +4,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from catalog.selectors import product_list_for_shop
 from microstore.accounts.access import verified_email_required
 from microstore.errors import DomainError
+from microstore.redirects import same_site
 from shops import access, selectors, services, updates, views_share
 from shops.forms import (
     BusinessVerificationForm,
@@ -181,12 +181,7 @@ def _follow_response(request, shop, *, followed: bool):
             "shops/shop_detail.html#follow",
             {"shop": shop, "is_followed": followed},
         )
-    next_url = request.POST.get("next", "")
-    if next_url and url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(next_url)
-    return redirect(shop)
+    return redirect(same_site(request, request.POST.get("next", ""), shop.get_absolute_url()))
 
 
 @login_required

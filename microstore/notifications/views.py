@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -12,14 +11,9 @@ from microstore.notifications import access, selectors, services
 from microstore.notifications.forms import PreferencesForm
 from microstore.notifications.kinds import Channel
 from microstore.notifications.tokens import BadToken
+from microstore.redirects import same_site
 
 PAGE_SIZE = 20
-
-
-def _is_safe(request, url: str) -> bool:
-    return bool(url) and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
 
 
 @login_required
@@ -37,7 +31,7 @@ def notification_open(request, public_id):
     """Follow a notification: it is read now, and the user lands on what it is about."""
     notification = access.get_notification_for_user(request.user, public_id)
     services.notification_mark_read(notification=notification, actor=request.user)
-    if _is_safe(request, notification.target_url):
+    if same_site(request, notification.target_url):
         return redirect(notification.target_url)
     return redirect("notifications:list")
 
@@ -55,7 +49,7 @@ def notification_mark_read(request, public_id):
             {"notification": notification},
         )
     next_url = request.POST.get("next", "")
-    return redirect(next_url if _is_safe(request, next_url) else "notifications:list")
+    return redirect(same_site(request, next_url) or "notifications:list")
 
 
 @login_required

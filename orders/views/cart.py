@@ -10,12 +10,12 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from microstore.accounts.access import verified_email_required
 from microstore.errors import DomainError
+from microstore.redirects import same_site
 from microstore.sharing.services import COOKIE_NAME as SHARE_COOKIE
 from microstore.sharing.services import link_from_cookie
 from microstore.steps import form_step
@@ -119,11 +119,7 @@ def cart_add(request):
 
 
 def _add_refused(request, message: str):
-    back = request.META.get("HTTP_REFERER", "")
-    if not url_has_allowed_host_and_scheme(
-        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        back = ""
+    back = same_site(request, request.META.get("HTTP_REFERER", ""))
     return render(
         request, "orders/cart_add_refused.html", {"message": message, "back": back}, status=400
     )
