@@ -268,11 +268,8 @@ def variant_low_stock(request, shop_slug):
 
 
 def _rendition_url(request, image, width: int = 800) -> str:
-    if image is None or not image.is_ready:
-        return ""
-    jpegs = image.renditions_of("jpeg")
-    chosen = [r for r in jpegs if r["width"] <= width] or jpegs
-    return request.build_absolute_uri(default_storage.url(chosen[-1]["name"]))
+    name = image.jpeg_up_to(width) if image is not None else ""
+    return request.build_absolute_uri(default_storage.url(name)) if name else ""
 
 
 def _structured_data(request, product: Product, variants, canonical: str) -> dict:

@@ -14,11 +14,8 @@ from shops.access import get_shop_on_square
 
 def rendition_url(image, width: int = 1600) -> str:
     """The absolute URL (``settings.SITE_URL``) of ``image``'s widest JPEG up to ``width``."""
-    if image is None or not image.is_ready:
-        return ""
-    jpegs = image.renditions_of("jpeg")
-    chosen = [r for r in jpegs if r["width"] <= width] or jpegs
-    return absolute_url(default_storage.url(chosen[-1]["name"]))
+    name = image.jpeg_up_to(width) if image is not None else ""
+    return absolute_url(default_storage.url(name)) if name else ""
 
 
 def shop_share_context(shop) -> dict:

@@ -135,5 +135,15 @@ class Image(models.Model):
         """Renditions in one format, narrowest first."""
         return sorted((r for r in self.renditions if r["format"] == fmt), key=lambda r: r["width"])
 
+    def jpeg_up_to(self, width: int) -> str:
+        """The name of the widest JPEG rendition no wider than ``width`` (the widest of all when
+        every one is wider), for pages that must link one file (Open Graph, structured data);
+        "" while the image is not ready."""
+        if not self.is_ready:
+            return ""
+        jpegs = self.renditions_of("jpeg")
+        chosen = [r for r in jpegs if r["width"] <= width] or jpegs
+        return chosen[-1]["name"] if chosen else ""
+
     def rendition_names(self) -> set[str]:
         return {r["name"] for r in self.renditions}
