@@ -147,11 +147,16 @@ def trust_facts(shop_ids: list[int], *, now=None) -> dict[int, Facts]:
     since = now - timedelta(days=LIMITS["window_days"])
     facts: dict[int, Facts] = {}
     for shop in Shop.objects.filter(pk__in=shop_ids).only(
-        "pk", "created_at", "identity_verified_until", "business_verified_until"
+        "pk",
+        "created_at",
+        "identity_verified_at",
+        "identity_verified_until",
+        "business_verified_at",
+        "business_verified_until",
     ):
         facts[shop.pk] = Facts(
-            identity=bool(shop.identity_verified_until and shop.identity_verified_until > now),
-            business=bool(shop.business_verified_until and shop.business_verified_until > now),
+            identity=shop.identity_badge(now) is not None,
+            business=shop.business_badge(now) is not None,
             age_days=max(0, (now - shop.created_at).days),
         )
     ids = list(facts)
