@@ -16,7 +16,7 @@ received order, count for nothing. Nothing a seller pays for or toggles is read 
 """
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.cache import cache
@@ -91,7 +91,6 @@ class Facts:
     withdrawn: int = 0
     returns: int = 0  # returns in the window that were due for a decision
     returns_on_time: int = 0
-    extra: dict = field(default_factory=dict)
 
 
 # --- the queries: a handful per batch of stalls, whatever its size -------------------------------
