@@ -35,12 +35,11 @@ from reviews.models import (
     ReviewReport,
     ReviewRevision,
 )
-from reviews.models.review import RATINGS
+from reviews.models.review import RATINGS, REVIEWABLE_STATUSES
 from reviews.scoring import bayesian_mean
 from shops.selectors import shop_is_member
 from shops.services import shop_owners
 
-REVIEWABLE_STATUSES = (Status.RECEIVED, Status.COMPLETED)
 MAX_PHOTOS = 6
 PHOTO_PURPOSE = Purpose.REVIEW
 EDIT_WINDOW = timedelta(hours=48)

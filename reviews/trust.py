@@ -29,8 +29,8 @@ from catalog.models import Status as ProductStatus
 from microstore.queue import enqueue_on_commit
 from orders.models import Dispute, Order, ReturnRequest
 from orders.models.order import PAID_STATUSES
-from orders.models.order import Status as OrderStatus
 from reviews.models import Review, TrustScore
+from reviews.models.review import REVIEWABLE_STATUSES
 from reviews.scoring import bayesian_mean
 from shops.models import Shop, ShopMember
 
@@ -63,8 +63,6 @@ LIMITS = {
 
 DEBOUNCE_SECONDS = 60
 BATCH_SIZE = 500
-# Reviews count once the buyer has the goods and kept them (see Review: the line is the proof).
-REVIEWABLE = (OrderStatus.RECEIVED, OrderStatus.COMPLETED)
 
 
 @dataclass
@@ -116,7 +114,7 @@ def counted_reviews():
     is not one of the stall's own people."""
     return Review.objects.filter(
         status=Review.Status.VISIBLE,
-        order_line__order__status__in=REVIEWABLE,
+        order_line__order__status__in=REVIEWABLE_STATUSES,
         order_line__order__buyer_id=F("author_id"),
         order_line__order__shop_id=F("shop_id"),
     ).filter(_not_by_members("author_id", "shop_id"))

@@ -10,9 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from catalog.models import Product
 from microstore.images.models import Image
 from orders.models import OrderLine
+from orders.models import Status as OrderStatus
 from shops.models import Shop
 
 RATINGS = (1, 2, 3, 4, 5)
+# Orders whose lines can be reviewed, and whose reviews count: the buyer has the goods.
+REVIEWABLE_STATUSES = (OrderStatus.RECEIVED, OrderStatus.COMPLETED)
 
 
 class Review(models.Model):
