@@ -191,20 +191,26 @@ def can_edit(review: Review, *, now=None) -> bool:
     return not review.is_hidden and now < edit_deadline(review)
 
 
+def edit_blocker(review: Review, *, actor, now=None) -> str:
+    """Why ``actor`` cannot edit ``review`` now ("" when they can)."""
+    if review.author_id != getattr(actor, "pk", None):
+        return _("Only the author can edit this review.")
+    if review.is_hidden:
+        return _("This review was removed by moderation and cannot be edited.")
+    if not can_edit(review, now=now):
+        return _("Reviews can be edited for 48 hours after writing; this one is now fixed.")
+    return ""
+
+
 @transaction.atomic
 def review_edit(*, review: Review, actor, rating, text: str = "", now=None) -> Review:
     """The author changes stars or text within 48 hours of writing; the old version is kept
     for the admins. Afterwards the review is fixed."""
     now = now or timezone.now()
     review = _lock(review)
-    if review.author_id != getattr(actor, "pk", None):
-        raise DomainError(_("Only the author can edit this review."))
-    if review.is_hidden:
-        raise DomainError(_("This review was removed by moderation and cannot be edited."))
-    if now >= edit_deadline(review):
-        raise DomainError(
-            _("Reviews can be edited for 48 hours after writing; this one is now fixed.")
-        )
+    blocker = edit_blocker(review, actor=actor, now=now)
+    if blocker:
+        raise DomainError(blocker)
     rating = _check_rating(rating)
     text = _clean_text(text)
     if rating == review.rating and text == review.text:
@@ -227,22 +233,29 @@ def can_follow_up(review: Review, *, now=None) -> bool:
     return not review.is_hidden and now >= follow_up_opens(review)
 
 
+def follow_up_blocker(review: Review, *, actor, now=None) -> str:
+    """Why ``actor`` cannot add a follow-up to ``review`` now ("" when they can)."""
+    if review.author_id != getattr(actor, "pk", None):
+        return _("Only the author can add a follow-up to this review.")
+    if review.is_hidden:
+        return _("This review was removed by moderation.")
+    if hasattr(review, "follow_up"):
+        return _("You have already added a follow-up to this review.")
+    if not can_follow_up(review, now=now):
+        return _("A follow-up can be added 15 days after the review, from %(date)s.") % {
+            "date": timezone.localtime(follow_up_opens(review)).strftime("%Y-%m-%d")
+        }
+    return ""
+
+
 @transaction.atomic
 def follow_up_add(*, review: Review, actor, text: str, now=None) -> FollowUp:
     """The author says how the product held up, once, 15 days or more after the review."""
     now = now or timezone.now()
     review = _lock(review)
-    if review.author_id != getattr(actor, "pk", None):
-        raise DomainError(_("Only the author can add a follow-up to this review."))
-    if review.is_hidden:
-        raise DomainError(_("This review was removed by moderation."))
-    if FollowUp.objects.filter(review=review).exists():
-        raise DomainError(_("You have already added a follow-up to this review."))
-    if now < follow_up_opens(review):
-        raise DomainError(
-            _("A follow-up can be added 15 days after the review, from %(date)s.")
-            % {"date": timezone.localtime(follow_up_opens(review)).strftime("%Y-%m-%d")}
-        )
+    blocker = follow_up_blocker(review, actor=actor, now=now)
+    if blocker:
+        raise DomainError(blocker)
     text = _clean_text(text, required=True, what=_("Say how the product held up."))
     return FollowUp.objects.create(review=review, text=text)
 
@@ -253,6 +266,26 @@ def follow_up_add(*, review: Review, actor, text: str, now=None) -> FollowUp:
 def _require_seller(review: Review, actor) -> None:
     if not shop_is_member(shop=review.shop, user=actor):
         raise DomainError(_("Only the stall that sold this can reply."))
+
+
+def reply_blocker(review: Review) -> str:
+    """Why the stall cannot reply to ``review`` ("" when it can)."""
+    if review.seller_reply:
+        return _("Your stall has already replied to this review.")
+    if review.is_hidden:
+        return _("This review was removed by moderation.")
+    return ""
+
+
+def follow_up_reply_blocker(review: Review, follow_up: FollowUp | None) -> str:
+    """Why the stall cannot reply to the review's ``follow_up`` ("" when it can)."""
+    if follow_up is None:
+        return _("There is no follow-up to reply to.")
+    if follow_up.seller_reply:
+        return _("Your stall has already replied to this follow-up.")
+    if review.is_hidden:
+        return _("This review was removed by moderation.")
+    return ""
 
 
 def _tell_author_of_reply(review: Review, actor, text: str) -> None:
@@ -274,10 +307,9 @@ def review_reply(*, review: Review, actor, text: str) -> Review:
     """The stall answers a review publicly, once."""
     review = _lock(review)
     _require_seller(review, actor)
-    if review.seller_reply:
-        raise DomainError(_("Your stall has already replied to this review."))
-    if review.is_hidden:
-        raise DomainError(_("This review was removed by moderation."))
+    blocker = reply_blocker(review)
+    if blocker:
+        raise DomainError(blocker)
     text = _clean_text(text, required=True, what=_("Write your reply first."))
     review.seller_reply, review.seller_replied_at = text, timezone.now()
     review.save(update_fields=["seller_reply", "seller_replied_at"])
@@ -291,12 +323,9 @@ def follow_up_reply(*, review: Review, actor, text: str) -> FollowUp:
     review = _lock(review)
     _require_seller(review, actor)
     follow_up = FollowUp.objects.select_for_update().filter(review=review).first()
-    if follow_up is None:
-        raise DomainError(_("There is no follow-up to reply to."))
-    if follow_up.seller_reply:
-        raise DomainError(_("Your stall has already replied to this follow-up."))
-    if review.is_hidden:
-        raise DomainError(_("This review was removed by moderation."))
+    blocker = follow_up_reply_blocker(review, follow_up)
+    if blocker:
+        raise DomainError(blocker)
     text = _clean_text(text, required=True, what=_("Write your reply first."))
     follow_up.seller_reply, follow_up.seller_replied_at = text, timezone.now()
     follow_up.save(update_fields=["seller_reply", "seller_replied_at"])

@@ -10,7 +10,6 @@ the admin.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -39,7 +38,7 @@ def review_write(request, number, line_id):
     """The buyer reviews one line of a received order."""
     line = access.get_line_for_buyer(request.user, number, line_id)
     context = {"line": line, "order": line.order}
-    existing = getattr(line, "review", None) if hasattr(line, "review") else None
+    existing = getattr(line, "review", None)
     if existing is not None:
         return redirect(_review_url(existing))
     blocker = services.review_blocker(line=line, user=request.user)
@@ -67,15 +66,9 @@ def review_write(request, number, line_id):
 def review_edit(request, public_id):
     review = access.get_review_for_author(request.user, public_id)
     context = {"review": review, "deadline": services.edit_deadline(review)}
-    if not services.can_edit(review):
-        return _refused(
-            request,
-            "reviews/review_edit.html",
-            context,
-            _("Reviews can be edited for 48 hours after writing; this one is now fixed.")
-            if not review.is_hidden
-            else _("This review was removed by moderation and cannot be edited."),
-        )
+    blocker = services.edit_blocker(review, actor=request.user)
+    if blocker:
+        return _refused(request, "reviews/review_edit.html", context, blocker)
     return form_step(
         request,
         form_class=ReviewEditForm,
@@ -103,21 +96,9 @@ def follow_up_add(request, public_id):
         ),
         "button": _("Add my follow-up"),
     }
-    if hasattr(review, "follow_up"):
-        return _refused(
-            request,
-            "reviews/text_form.html",
-            context,
-            _("You have already added a follow-up to this review."),
-        )
-    if not services.can_follow_up(review):
-        return _refused(
-            request,
-            "reviews/text_form.html",
-            context,
-            _("A follow-up can be added 15 days after the review, from %(date)s.")
-            % {"date": timezone.localtime(services.follow_up_opens(review)).strftime("%Y-%m-%d")},
-        )
+    blocker = services.follow_up_blocker(review, actor=request.user)
+    if blocker:
+        return _refused(request, "reviews/text_form.html", context, blocker)
     return form_step(
         request,
         form_class=FollowUpForm,
@@ -141,17 +122,9 @@ def review_reply(request, public_id):
         "intro": _("Your reply is public, shown under the review. You can reply once."),
         "button": _("Publish my reply"),
     }
-    if review.seller_reply:
-        return _refused(
-            request,
-            "reviews/text_form.html",
-            context,
-            _("Your stall has already replied to this review."),
-        )
-    if review.is_hidden:
-        return _refused(
-            request, "reviews/text_form.html", context, _("This review was removed by moderation.")
-        )
+    blocker = services.reply_blocker(review)
+    if blocker:
+        return _refused(request, "reviews/text_form.html", context, blocker)
     return form_step(
         request,
         form_class=ReplyForm,
@@ -169,24 +142,16 @@ def review_reply(request, public_id):
 @require_http_methods(FORM_METHODS)
 def follow_up_reply(request, public_id):
     review = access.get_review_for_seller(request.user, public_id)
-    follow_up = getattr(review, "follow_up", None) if hasattr(review, "follow_up") else None
+    follow_up = getattr(review, "follow_up", None)
     context = {
         "review": review,
         "title": _("Reply to the follow-up"),
         "intro": _("Your reply is public, shown under the follow-up. You can reply once."),
         "button": _("Publish my reply"),
     }
-    if follow_up is None:
-        return _refused(
-            request, "reviews/text_form.html", context, _("There is no follow-up to reply to.")
-        )
-    if follow_up.seller_reply:
-        return _refused(
-            request,
-            "reviews/text_form.html",
-            context,
-            _("Your stall has already replied to this follow-up."),
-        )
+    blocker = services.follow_up_reply_blocker(review, follow_up)
+    if blocker:
+        return _refused(request, "reviews/text_form.html", context, blocker)
     return form_step(
         request,
         form_class=ReplyForm,
