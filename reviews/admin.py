@@ -102,9 +102,8 @@ class ReviewAdmin(RecordAdmin):
             form_class=NoteForm,
             title=_("Show reviews again"),
             intro=_("The reviews are shown again and count in the averages."),
-            apply=lambda review, note: services.review_unhide(
-                review=review, actor=request.user, note=note
-            ),
+            # The note goes to the admin's log (confirm_action); the service needs none.
+            apply=lambda review, _note: services.review_unhide(review=review, actor=request.user),
         )
 
 

@@ -445,7 +445,7 @@ def review_hide(*, review: Review, actor, reason: str) -> Review:
 
 
 @transaction.atomic
-def review_unhide(*, review: Review, actor, note: str = "") -> Review:
+def review_unhide(*, review: Review, actor) -> Review:
     """A moderator shows a removed review again (it counts again)."""
     _require_moderator(actor)
     review = _lock(review)
