@@ -26,24 +26,22 @@ def _text(label, *, required=False, rows=5):
     )
 
 
-class ReviewForm(forms.Form):
+class ReviewEditForm(forms.Form):
     rating = forms.TypedChoiceField(
         label=_("Your rating"), choices=STAR_CHOICES, coerce=int, widget=forms.RadioSelect
     )
     text = _text(_("Your review (optional)"))
+
+
+class ReviewForm(ReviewEditForm):
+    """A new review: the stars and text of an edit, and photos (which are not edited)."""
+
     photos = MultipleImageUploadField(
         purpose=PHOTO_PURPOSE,
         max_files=MAX_PHOTOS,
         label=_("Photos (optional, up to 6)"),
         required=False,
     )
-
-
-class ReviewEditForm(forms.Form):
-    rating = forms.TypedChoiceField(
-        label=_("Your rating"), choices=STAR_CHOICES, coerce=int, widget=forms.RadioSelect
-    )
-    text = _text(_("Your review (optional)"))
 
 
 class FollowUpForm(forms.Form):
