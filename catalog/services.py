@@ -516,18 +516,24 @@ def _stock_set_locked(variant: Variant, stock: int, *, actor) -> Variant:
     )
 
 
-def _lock_product_of(variant_id: int) -> None:
-    """Stock changes also move ``Product.stock_total``: lock the product row before the
-    variant, the same order as ``product_save``, so the two never wait on each other."""
-    product_id = Variant.objects.filter(pk=variant_id).values_list("product_id", flat=True)
-    list(Product.objects.select_for_update().filter(pk__in=product_id).values_list("pk"))
+def _lock_products_of(variant_ids) -> None:
+    """Stock changes also move ``Product.stock_total``: lock the product rows (by primary key)
+    before the variants, the same order as ``product_save``, so the two never wait on each
+    other."""
+    product_ids = Variant.objects.filter(pk__in=variant_ids).values_list("product_id", flat=True)
+    list(
+        Product.objects.select_for_update()
+        .filter(pk__in=product_ids)
+        .order_by("pk")
+        .values_list("pk")
+    )
 
 
 @transaction.atomic
 def variant_stock_adjust(*, variant_id: int, delta: int, actor, reason: str) -> Variant:
     """Add (or, negative, take) stock. Locks the row first, so two buyers of the last item
     cannot both get it; refuses to go below zero. Writes a ``StockMovement``."""
-    _lock_product_of(variant_id)
+    _lock_products_of([variant_id])
     variant = Variant.objects.select_for_update().select_related("product").get(pk=variant_id)
     return _stock_adjust_locked(variant, delta, actor=actor, reason=reason)
 
@@ -551,13 +557,7 @@ def variants_stock_move(*, moves: dict[int, int], actor, reason: str) -> dict[in
         return {}
     if not STOCK_LOCKING:
         return _stock_move_unlocked(moves, actor=actor, reason=reason)
-    product_ids = Variant.objects.filter(pk__in=moves).values_list("product_id", flat=True)
-    list(
-        Product.objects.select_for_update()
-        .filter(pk__in=product_ids)
-        .order_by("pk")
-        .values_list("pk")
-    )
+    _lock_products_of(moves)
     variants = {
         variant.pk: variant
         for variant in Variant.objects.select_for_update(of=("self",))
@@ -596,7 +596,7 @@ def _stock_move_unlocked(moves: dict[int, int], *, actor, reason: str) -> dict[i
 @transaction.atomic
 def variant_stock_set(*, variant: Variant, stock: int, actor) -> Variant:
     """The seller's "I have this many now", through the same locking path."""
-    _lock_product_of(variant.pk)
+    _lock_products_of([variant.pk])
     variant = Variant.objects.select_for_update().select_related("product").get(pk=variant.pk)
     return _stock_set_locked(variant, stock, actor=actor)
 
