@@ -88,6 +88,25 @@ class NoteForm(forms.Form):
     )
 
 
+class RecordAdmin(admin.ModelAdmin):
+    """Rows written by the services only (orders, payments, reviews, verification requests,
+    audit rows): readable, never added, edited or deleted by hand. The moderators' actions on
+    them need ``decide``: the model's "change" permission, though no form edits a row."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_decide_permission(self, request):
+        opts = self.opts
+        return request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
+
+
 class ReadOnlyInline(admin.TabularInline):
     """Rows shown for the record (history, timeline, payments): never added, changed or
     deleted from the admin."""

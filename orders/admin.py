@@ -13,7 +13,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from microstore.admin_actions import ReadOnlyInline
+from microstore.admin_actions import ReadOnlyInline, RecordAdmin
 from microstore.errors import DomainError
 from orders.forms.aftersales import DisputeRulingForm
 from orders.models import (
@@ -64,19 +64,6 @@ class RefundInline(ReadOnlyInline):
     model = Refund
     fields = ["created_at", "amount", "source", "role", "actor", "reason", "provider_reference"]
     readonly_fields = fields
-
-
-class RecordAdmin(admin.ModelAdmin):
-    """Rows written by the services only: readable, never added, edited or deleted by hand."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Order)

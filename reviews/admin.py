@@ -5,7 +5,13 @@ services (every hide recomputes the product's rating and tells the author why)."
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from microstore.admin_actions import NoteForm, ReadOnlyInline, confirm_action, reason_form
+from microstore.admin_actions import (
+    NoteForm,
+    ReadOnlyInline,
+    RecordAdmin,
+    confirm_action,
+    reason_form,
+)
 from reviews import services
 from reviews.models import (
     FollowUp,
@@ -47,19 +53,6 @@ class FollowUpInline(ReadOnlyInline):
     readonly_fields = fields
 
 
-class RecordAdmin(admin.ModelAdmin):
-    """Read in the admin; changed only by the actions (through the services)."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
-
-
 def _hide_action(request, modeladmin, queryset, review_of):
     return confirm_action(
         modeladmin,
@@ -88,12 +81,12 @@ class ReviewAdmin(RecordAdmin):
     date_hierarchy = "created_at"
 
     @admin.action(
-        description=_("Hide the selected reviews (with a reason)"), permissions=["change"]
+        description=_("Hide the selected reviews (with a reason)"), permissions=["decide"]
     )
     def hide(self, request, queryset):
         return _hide_action(request, self, queryset, lambda review: review)
 
-    @admin.action(description=_("Show the selected reviews again"), permissions=["change"])
+    @admin.action(description=_("Show the selected reviews again"), permissions=["decide"])
     def unhide(self, request, queryset):
         return confirm_action(
             self,
@@ -128,11 +121,11 @@ class ReviewReportAdmin(RecordAdmin):
     def review_text(self, report):
         return report.review.text[:120]
 
-    @admin.action(description=_("Hide the review"), permissions=["change"])
+    @admin.action(description=_("Hide the review"), permissions=["decide"])
     def hide_review(self, request, queryset):
         return _hide_action(request, self, queryset, lambda report: report.review)
 
-    @admin.action(description=_("Keep it"), permissions=["change"])
+    @admin.action(description=_("Keep it"), permissions=["decide"])
     def keep_review(self, request, queryset):
         return confirm_action(
             self,

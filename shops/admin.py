@@ -11,7 +11,13 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from microstore.admin_actions import NoteForm, ReadOnlyInline, confirm_action, reason_form
+from microstore.admin_actions import (
+    NoteForm,
+    ReadOnlyInline,
+    RecordAdmin,
+    confirm_action,
+    reason_form,
+)
 from shops import services
 from shops.models import (
     Follow,
@@ -158,26 +164,6 @@ class ShopAdmin(admin.ModelAdmin):
                 shop=shop, actor=request.user, note=note
             ),
         )
-
-
-class RecordAdmin(admin.ModelAdmin):
-    """Rows that change only through the services (the actions), so that every change is
-    logged and the seller notified: no adding, editing or deleting by hand. Sellers ask for
-    verification from their stall; the record of who decided what stays."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_decide_permission(self, request):
-        """Deciding needs the model's "change" permission, though no form edits a row."""
-        opts = self.opts
-        return request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
 
 
 @admin.register(Verification)
