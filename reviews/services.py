@@ -22,7 +22,7 @@ from catalog.models import Product
 from microstore.errors import DomainError
 from microstore.images.models import Purpose
 from microstore.images.services import image_create
-from microstore.moderation import AdminLink, moderation_done, notify_moderators
+from microstore.moderation import ReportQueue
 from microstore.notifications import notify
 from orders.models import OrderLine, Status
 from reviews import trust
@@ -393,22 +393,17 @@ def review_report(
             )
     except IntegrityError:
         return ReviewReport.objects.get(review=review, reporter=actor), False
-    open_reports = ReviewReport.objects.filter(review=review, status=ReviewReport.Status.OPEN)
-    if not open_reports.exclude(pk=report.pk).exists():
-        # The first open report only: later ones join the queue the moderators were sent to.
-        notify_moderators(
-            perm="reviews.change_reviewreport",
-            kind="moderation.report",
-            context={
-                "what": "review",
-                "shop_name": review.shop.name,
-                "title": review.order_line.title,
-                "excerpt": review.text[:200],
-                "reason": str(ReviewReport.Reason(reason).label),
-            },
-            target=REPORT_QUEUE,
-            actor=actor,
-        )
+    REPORTS.filed(
+        report,
+        context={
+            "what": "review",
+            "shop_name": review.shop.name,
+            "title": review.order_line.title,
+            "excerpt": review.text[:200],
+            "reason": str(ReviewReport.Reason(reason).label),
+        },
+        actor=actor,
+    )
     return report, True
 
 
@@ -428,7 +423,7 @@ def review_hide(*, review: Review, actor, reason: str) -> Review:
     ReviewReport.objects.filter(review=review, status=ReviewReport.Status.OPEN).update(
         status=ReviewReport.Status.HIDDEN, decided_by=actor, decision_reason=reason, decided_at=now
     )
-    _queue_checked()
+    REPORTS.checked()
     if review.is_hidden:
         return review
     review.status, review.hidden_reason = Review.Status.HIDDEN, reason
@@ -468,20 +463,12 @@ def report_keep(*, report: ReviewReport, actor, reason: str) -> ReviewReport:
     report.status, report.decided_by = ReviewReport.Status.KEPT, actor
     report.decision_reason, report.decided_at = reason, timezone.now()
     report.save(update_fields=["status", "decided_by", "decision_reason", "decided_at"])
-    _queue_checked()
+    REPORTS.checked()
     return report
 
 
 # The moderators' queue of open review reports, where "a review was reported" leads.
-REPORT_QUEUE = AdminLink("admin:reviews_reviewreport_changelist", query="status__exact=open")
-
-
-def _queue_checked() -> None:
-    """No open review report left: the moderators' "reported" notifications are read."""
-    if not ReviewReport.objects.filter(status=ReviewReport.Status.OPEN).exists():
-        moderation_done(
-            perm="reviews.change_reviewreport", kind="moderation.report", target=REPORT_QUEUE
-        )
+REPORTS = ReportQueue(ReviewReport, item="review")
 
 
 def report_hide(*, report: ReviewReport, actor, reason: str) -> ReviewReport:

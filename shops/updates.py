@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 from microstore.errors import DomainError
 from microstore.images.models import Purpose
 from microstore.images.services import image_create
-from microstore.moderation import AdminLink, moderation_done, notify_moderators
+from microstore.moderation import ReportQueue
 from microstore.notifications import notify
 from shops.models import (
     Follow,
@@ -108,7 +108,7 @@ def update_hide(*, update: StallUpdate, actor, reason: str) -> StallUpdate:
         decision_note=reason,
         decided_at=timezone.now(),
     )
-    _queue_checked()
+    REPORTS.checked()
     return update
 
 
@@ -121,20 +121,12 @@ def update_keep(*, update: StallUpdate, actor, note: str = "") -> StallUpdate:
         decision_note=note,
         decided_at=timezone.now(),
     )
-    _queue_checked()
+    REPORTS.checked()
     return update
 
 
 # The moderators' queue of open update reports, where "an update was reported" leads.
-REPORT_QUEUE = AdminLink("admin:shops_updatereport_changelist", query="status__exact=open")
-
-
-def _queue_checked() -> None:
-    """No open update report left: the moderators' "reported" notifications are read."""
-    if not UpdateReport.objects.filter(status=UpdateReport.Status.OPEN).exists():
-        moderation_done(
-            perm="shops.change_updatereport", kind="moderation.report", target=REPORT_QUEUE
-        )
+REPORTS = ReportQueue(UpdateReport, item="update")
 
 
 def mute(*, user, shop: Shop) -> None:
@@ -166,21 +158,17 @@ def update_report(*, update: StallUpdate, reporter, reason: str, note: str = "")
         raise DomainError(
             _("You have reported this update already; the moderators will look at it.")
         ) from None
-    open_reports = update.reports.filter(status=UpdateReport.Status.OPEN)
-    if not open_reports.exclude(pk=report.pk).exists():
-        notify_moderators(
-            perm="shops.change_updatereport",
-            kind="moderation.report",
-            context={
-                "what": "update",
-                "shop_name": update.shop.name,
-                "title": "",
-                "excerpt": update.text[:200],
-                "reason": str(UpdateReport.Reason(reason).label),
-            },
-            target=REPORT_QUEUE,
-            actor=reporter,
-        )
+    REPORTS.filed(
+        report,
+        context={
+            "what": "update",
+            "shop_name": update.shop.name,
+            "title": "",
+            "excerpt": update.text[:200],
+            "reason": str(UpdateReport.Reason(reason).label),
+        },
+        actor=reporter,
+    )
     return report
 
 
