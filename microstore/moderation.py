@@ -9,23 +9,10 @@ transaction commits, through the notifications outbox. Once the item is decided,
 shows only the work still waiting.
 """
 
-from django.urls import reverse
-
 from microstore.accounts.selectors import moderators_with_perm
 from microstore.notifications import notify
 from microstore.notifications.services import notifications_settle
-
-
-class AdminLink:
-    """A notification target that opens an admin page: ``AdminLink("admin:x_y_change", pk)``,
-    or a changelist with its filters (``query="status__exact=open"``)."""
-
-    def __init__(self, url_name: str, *args, query: str = ""):
-        self.url_name, self.args, self.query = url_name, args, query
-
-    def get_absolute_url(self) -> str:
-        url = reverse(self.url_name, args=self.args)
-        return f"{url}?{self.query}" if self.query else url
+from microstore.notifications.targets import Link
 
 
 def notify_moderators(*, perm: str, kind: str, context: dict, target, actor=None) -> int:
@@ -61,9 +48,9 @@ class ReportQueue:
         return f"{self.model._meta.app_label}.change_{self.model._meta.model_name}"
 
     @property
-    def link(self) -> AdminLink:
+    def link(self) -> Link:
         opts = self.model._meta
-        return AdminLink(
+        return Link(
             f"admin:{opts.app_label}_{opts.model_name}_changelist", query="status__exact=open"
         )
 

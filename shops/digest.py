@@ -30,6 +30,7 @@ from microstore.notifications import notify
 from microstore.notifications.kinds import Channel, get_kind
 from microstore.notifications.selectors import channel_enabled
 from microstore.notifications.services import absolute_url
+from microstore.notifications.targets import Link
 from shops.models import DigestState, StallUpdate
 from shops.updates import followed_not_muted
 
@@ -43,13 +44,6 @@ GOODS_PER_STALL = 3
 UPDATES_PER_STALL = 3
 SNIPPET_CHARS = 140
 BATCH = 200
-
-
-class _MySquare:
-    """The mail's main link: "My square", the followed stalls' updates."""
-
-    def get_absolute_url(self) -> str:
-        return reverse("shops:square-mine")
 
 
 # --- Reads --------------------------------------------------------------------------------------
@@ -223,7 +217,7 @@ def digest_send(*, user, now=None) -> bool:
         recipient=user,
         kind=KIND,
         context=digest_context(goods=goods, updates=updates),
-        target=_MySquare(),
+        target=Link("shops:square-mine"),
     )
     state.last_sent_at = now
     state.save(update_fields=["last_sent_at", "last_checked_at"])

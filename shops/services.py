@@ -16,8 +16,9 @@ from microstore.errors import DomainError
 from microstore.images.models import Purpose
 from microstore.images.services import image_create
 from microstore.images.validation import sniff
-from microstore.moderation import AdminLink, moderation_done, notify_moderators
+from microstore.moderation import moderation_done, notify_moderators
 from microstore.notifications import notify
+from microstore.notifications.targets import Link
 from reviews.trust import trust_changed
 from shops.models import (
     CODE_ALPHABET,
@@ -385,8 +386,8 @@ def verification_request(
 VERIFICATION_PERM = "shops.change_verification"
 
 
-def _admin_link(verification: Verification) -> AdminLink:
-    return AdminLink("admin:shops_verification_change", verification.pk)
+def _admin_link(verification: Verification) -> Link:
+    return Link("admin:shops_verification_change", verification.pk)
 
 
 def _decided(verification: Verification) -> None:

@@ -3,7 +3,6 @@ from email.utils import parseaddr
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +11,7 @@ from microstore.errors import DomainError
 from microstore.images.models import Image, Purpose
 from microstore.images.services import image_create, image_delete
 from microstore.notifications import notify
+from microstore.notifications.targets import Link
 
 
 @transaction.atomic
@@ -67,13 +67,6 @@ def user_upload_avatar(*, user: User, upload) -> User:
 
 
 # --- Banning abusers ------------------------------------------------------------------------------
-
-
-class _LogIn:
-    """The restored member's mail links to the log-in page."""
-
-    def get_absolute_url(self) -> str:
-        return reverse("account_login")
 
 
 def contact_address() -> str:
@@ -157,7 +150,7 @@ def user_unban(*, user: User, actor: User, reason: str) -> User:
             .filter(status=Status.SUSPENDED)
             .count(),
         },
-        target=_LogIn(),
+        target=Link("account_login"),
         actor=actor,
     )
     return user

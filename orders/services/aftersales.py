@@ -24,8 +24,9 @@ from catalog.services import variants_stock_move
 from microstore.errors import DomainError
 from microstore.images.models import Purpose
 from microstore.images.services import image_create
-from microstore.moderation import AdminLink, moderation_done, notify_moderators
+from microstore.moderation import moderation_done, notify_moderators
 from microstore.money import quantize
+from microstore.notifications.targets import Link
 from orders.models import (
     Action,
     Dispute,
@@ -527,8 +528,8 @@ def dispute_escalate(*, order: Order, actor, role: str, note: str = "") -> Dispu
 DISPUTE_PERM = "orders.change_dispute"
 
 
-def _admin_link(dispute: Dispute) -> AdminLink:
-    return AdminLink("admin:orders_dispute_change", dispute.pk)
+def _admin_link(dispute: Dispute) -> Link:
+    return Link("admin:orders_dispute_change", dispute.pk)
 
 
 @transaction.atomic
