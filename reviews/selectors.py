@@ -3,12 +3,11 @@
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Sum, Value
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Value
 from django.utils.translation import gettext_lazy as _
 
 from reviews.models import HelpfulVote, ProductRating, Review, ReviewPhoto
 from reviews.models.review import RATINGS
-from reviews.scoring import bayesian_mean
 
 PAGE_SIZE = 10
 
@@ -88,22 +87,6 @@ def product_reviews_block(*, product, viewer, sort: str = "", page: str | None =
         "reviews_page": page_obj,
         "review_sort": sort,
         "review_sorts": [(key, label) for key, (label, _o, _p) in SORTS.items()],
-    }
-
-
-def shop_rating(shop) -> dict:
-    """A stall's rating over all its products' visible reviews (one query):
-    {"average", "count", "smoothed"}; the averages are None without reviews."""
-    row = Review.objects.filter(
-        shop=shop, status=Review.Status.VISIBLE, product__isnull=False
-    ).aggregate(n=Count("pk"), total=Sum("rating"))
-    count, total = row["n"] or 0, row["total"] or 0
-    if not count:
-        return {"average": None, "count": 0, "smoothed": None}
-    return {
-        "average": bayesian_mean(total=total, count=count, prior_weight=0),
-        "count": count,
-        "smoothed": bayesian_mean(total=total, count=count),
     }
 
 

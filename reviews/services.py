@@ -471,13 +471,6 @@ def report_keep(*, report: ReviewReport, actor, reason: str) -> ReviewReport:
 REPORTS = ReportQueue(ReviewReport, item="review")
 
 
-def report_hide(*, report: ReviewReport, actor, reason: str) -> ReviewReport:
-    """A moderator agrees with the report: the review is hidden (see ``review_hide``)."""
-    review_hide(review=report.review, actor=actor, reason=reason)
-    report.refresh_from_db()
-    return report
-
-
 # --- the numbers ------------------------------------------------------------------------------
 
 

@@ -1,9 +1,6 @@
 """Reads for returns and complaints: the panels on both order pages, and stall counts."""
 
-from datetime import timedelta
-
-from django.db.models import Count, Prefetch, Q
-from django.utils import timezone
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from orders.models import Dispute, Order, ReturnLine, ReturnPhoto, ReturnRequest, Role
@@ -78,22 +75,3 @@ def aftersales_for_order(order: Order, *, lines: list | None = None) -> dict:
         "seller_can_escalate": can_escalate(dispute, Role.SELLER),
         "seller_can_answer": dispute_active and not dispute.seller_answer,
     }
-
-
-def dispute_stats_for_shop(shop, *, days: int = 90) -> dict[str, int]:
-    """Complaints against ``shop`` opened in the last ``days`` days, for the trust score:
-    ``open`` (still going on), ``lost`` (decided with a refund), ``resolved`` (decided either
-    way) and ``total`` (all of them, withdrawn included). One query."""
-    since = timezone.now() - timedelta(days=days)
-    return Dispute.objects.filter(shop=shop, opened_at__gte=since).aggregate(
-        open=Count("pk", filter=Q(status__in=Dispute.ACTIVE)),
-        lost=Count(
-            "pk",
-            filter=Q(
-                status=Dispute.Status.RESOLVED,
-                outcome__in=[Dispute.Outcome.REFUND_FULL, Dispute.Outcome.REFUND_PART],
-            ),
-        ),
-        resolved=Count("pk", filter=Q(status=Dispute.Status.RESOLVED)),
-        total=Count("pk"),
-    )

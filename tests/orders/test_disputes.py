@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from microstore.errors import DomainError
 from orders.models import Action, Dispute, Status
-from orders.selectors.aftersales import aftersales_for_order, dispute_stats_for_shop
+from orders.selectors.aftersales import aftersales_for_order
 from orders.services import aftersales as services
 from tests.orders.factories import make_order
 from tests.orders.test_returns import _render_panels
@@ -155,34 +155,6 @@ def test_an_open_complaint_holds_the_order_open(buyer, variant):
     )
     open_one(order, buyer)
     assert lifecycle.order_complete(order=order) is None
-
-
-def test_stall_counts(shop, buyer, variant, admin_user, other_shop):
-    orders = [make_order(buyer=buyer, variants=[variant]) for _ in range(5)]
-    open_one(orders[0], buyer)  # open
-    for order, outcome in zip(orders[1:4], ["refund_full", "refund_part", "rejected"], strict=True):
-        dispute = open_one(order, buyer)
-        services.dispute_rule(
-            dispute=dispute,
-            actor=admin_user,
-            outcome=outcome,
-            amount=Decimal("5.00"),
-            reason="Decided",
-        )
-    open_one(orders[4], buyer)
-    services.dispute_withdraw(order=orders[4], actor=buyer)
-    old = make_order(buyer=buyer, variants=[variant])
-    Dispute.objects.filter(pk=open_one(old, buyer).pk).update(
-        opened_at=timezone.now() - timedelta(days=91)
-    )
-    assert dispute_stats_for_shop(shop) == {"open": 1, "lost": 2, "total": 5, "resolved": 3}
-    assert dispute_stats_for_shop(shop, days=365)["total"] == 6
-    assert dispute_stats_for_shop(other_shop) == {"open": 0, "lost": 0, "total": 0, "resolved": 0}
-
-
-def test_stall_counts_take_one_query(shop, django_assert_num_queries):
-    with django_assert_num_queries(1):
-        dispute_stats_for_shop(shop)
 
 
 # --- pages -------------------------------------------------------------------------------------
