@@ -3,6 +3,7 @@ reviews themselves with their photos, edit history and reports. Rows change only
 services (every hide recomputes the product's rating and tells the author why)."""
 
 from django.contrib import admin
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from microstore.admin_actions import (
@@ -20,6 +21,7 @@ from reviews.models import (
     ReviewPhoto,
     ReviewReport,
     ReviewRevision,
+    TrustScore,
 )
 
 # When a review is removed, its author reads the reason.
@@ -146,12 +148,7 @@ class ProductRatingAdmin(RecordAdmin):
     list_select_related = ["product"]
 
 
-# --- trust scores (helper R2 appends the TrustScore admin below) -------------------------------
-
-
-from django.utils.html import format_html_join  # noqa: E402
-
-from reviews.models import TrustScore  # noqa: E402
+# --- trust scores ----------------------------------------------------------------------------
 
 
 @admin.register(TrustScore)

@@ -1,4 +1,4 @@
-"""Helpers for the review tests (helper R1): a stall with a product, buyers with orders in
+"""Helpers for the review tests: a stall with a product, buyers with orders in
 any state, reviews written through the service, photos drawn with Pillow."""
 
 import io
